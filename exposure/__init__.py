@@ -1,0 +1,48 @@
+"""exposure: news events -> knowledge graph -> securities -> portfolio theme exposure.
+
+Every number is explainable down to the graph edges that produced it, and stamped with the
+version (content hash) of the graph used.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from exposure import datasets
+from exposure.errors import (
+    EventError,
+    ExposureError,
+    GraphError,
+    HoldingsError,
+    MarketDataError,
+    Reject,
+    UnknownConceptError,
+)
+from exposure.events import Event, parse_article, read_article, read_events
+from exposure.graph import KnowledgeGraph, default_graph, load_graph
+from exposure.impact import EventImpacts, ImpactSettings, map_events
+
+try:
+    __version__ = version("exposure")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Event",
+    "EventError",
+    "EventImpacts",
+    "ExposureError",
+    "GraphError",
+    "HoldingsError",
+    "ImpactSettings",
+    "KnowledgeGraph",
+    "MarketDataError",
+    "Reject",
+    "UnknownConceptError",
+    "__version__",
+    "datasets",
+    "default_graph",
+    "load_graph",
+    "map_events",
+    "parse_article",
+    "read_article",
+    "read_events",
+]

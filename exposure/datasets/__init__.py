@@ -1,0 +1,17 @@
+"""Small real data shipped with the package, loaded through importlib.resources."""
+
+from exposure.datasets._base import (
+    load_sample_benchmark,
+    load_sample_events,
+    load_sample_portfolio,
+    load_seed_article,
+    sample_path,
+)
+
+__all__ = [
+    "load_sample_benchmark",
+    "load_sample_events",
+    "load_sample_portfolio",
+    "load_seed_article",
+    "sample_path",
+]

@@ -1,0 +1,45 @@
+"""The one place that reads the bundled sample files."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+SEED_ARTICLE = "lithuania_drones_article.txt"
+
+
+def sample_path(name: str) -> Path:
+    """Path of a bundled sample file (see ``exposure/datasets/data/README.md``)."""
+    path = Path(str(resources.files("exposure.datasets") / "data" / name))
+    if not path.is_file():
+        available = sorted(p.name for p in path.parent.iterdir() if p.suffix != ".md")
+        raise FileNotFoundError(f"no bundled sample {name!r}; available: {available}")
+    return path
+
+
+def load_seed_article():
+    """The terminal page about Gerbera drones in Lithuania, parsed into an Event."""
+    from exposure.events import read_article
+
+    return read_article(sample_path(SEED_ARTICLE))
+
+
+def load_sample_events():
+    """Real-style terminal headlines from other days (JSONL), as ``(events, rejects)``."""
+    from exposure.events import read_events
+
+    return read_events(sample_path("sample_events.jsonl"))
+
+
+def load_sample_portfolio():
+    """A global aerospace, defense and airlines book (weights), as a Portfolio."""
+    from exposure.portfolio import read_holdings
+
+    return read_holdings(sample_path("sample_portfolio.csv"), name="sample portfolio")
+
+
+def load_sample_benchmark():
+    """A broad industrials benchmark for the sample portfolio, as a Portfolio."""
+    from exposure.portfolio import read_holdings
+
+    return read_holdings(sample_path("sample_benchmark.csv"), name="sample benchmark")

@@ -1,0 +1,297 @@
+"""KnowledgeGraph: validated tables of nodes, edges and aliases, viewed through networkx."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from collections.abc import Iterable
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import networkx as nx
+import pandas as pd
+
+from exposure.errors import UnknownConceptError
+from exposure.graph import _io
+from exposure.graph._compile import CompiledGraph, compile_operators
+from exposure.graph._exposures import effective_exposures, gics_ancestors
+from exposure.graph._schema import NODE_KINDS
+
+
+class GraphOverrideWarning(UserWarning):
+    """A user file replaced a node, edge or alias of an earlier source (usually the default graph)."""
+
+
+class KnowledgeGraph:
+    """Typed nodes, signed weighted sourced edges and aliases, stamped with a content hash.
+
+    Build one with :meth:`load` (the default graph plus your own files) rather than directly.
+
+    Parameters
+    ----------
+    nodes, edges, aliases : DataFrame
+        Validated tables as produced by the loader.
+    overrides : sequence of str
+        What later sources replaced in earlier ones, for the record.
+
+    Examples
+    --------
+    >>> import exposure as ex
+    >>> graph = ex.KnowledgeGraph.load()
+    >>> graph.label("system:nasams")
+    'NASAMS'
+    >>> graph.version.startswith("kg-")
+    True
+    """
+
+    def __init__(
+        self,
+        nodes: pd.DataFrame,
+        edges: pd.DataFrame,
+        aliases: pd.DataFrame,
+        *,
+        overrides: Iterable[str] = (),
+    ) -> None:
+        self._nodes = nodes
+        self._edges = edges
+        self._aliases = aliases
+        self.overrides: tuple[str, ...] = tuple(overrides)
+        self._compiled: dict[tuple[float, int], CompiledGraph] = {}
+
+    @classmethod
+    def load(cls, *paths: str | Path, include_default: bool = True) -> KnowledgeGraph:
+        """Load and validate graph files; later sources override earlier ones.
+
+        Parameters
+        ----------
+        *paths : str or Path
+            Your own folders or CSV files (nodes, edges or aliases, told apart by header).
+        include_default : bool, default True
+            Start from the default graph shipped with the package.
+
+        Raises
+        ------
+        GraphError
+            Listing every offending file and row (dangling ids, bad weights, unknown
+            relations, duplicates, missing sources or dates).
+        """
+        sources = [_io.default_graph_dir()] if include_default else []
+        sources.extend(Path(p) for p in paths)
+        overrides: list[str] = []
+        nodes, edges, aliases = _io.validate_tables(_io.read_graph_tables(sources), overrides)
+        if overrides:
+            warnings.warn(
+                f"{len(overrides)} default entries overridden by your files, e.g. {overrides[0]}",
+                GraphOverrideWarning, stacklevel=2,
+            )
+        return cls(nodes, edges, aliases, overrides=overrides)
+
+    # --- tables -------------------------------------------------------------------------------
+    @property
+    def nodes(self) -> pd.DataFrame:
+        """Nodes indexed by id: ``id, kind, label, description`` and any extra attributes."""
+        return self._nodes
+
+    @property
+    def edges(self) -> pd.DataFrame:
+        """Edges: ``from_id, relation, to_id, weight, source, as_of, valid_from, valid_to, note, origin``."""
+        return self._edges
+
+    @property
+    def aliases(self) -> pd.DataFrame:
+        """Aliases: ``concept, alias, confidence, case_sensitive, origin`` (labels are implicit)."""
+        return self._aliases
+
+    @cached_property
+    def version(self) -> str:
+        """Content hash of nodes, edges and aliases (file names and row numbers excluded)."""
+        digest = hashlib.sha256()
+        for frame in (self._nodes, self._edges, self._aliases):
+            content = frame.drop(columns=["origin"], errors="ignore")
+            records = content.astype(object).where(content.notna(), None).to_dict("records")
+            digest.update(json.dumps(records, sort_keys=True, default=str).encode())
+        return "kg-" + digest.hexdigest()[:12]
+
+    @cached_property
+    def nx(self) -> nx.MultiDiGraph:
+        """The graph as a networkx MultiDiGraph (edge key = relation)."""
+        return _io.to_networkx(self._nodes, self._edges)
+
+    # --- lookups ------------------------------------------------------------------------------
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._nodes.index
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph(version={self.version!r}, nodes={len(self._nodes)}, edges={len(self._edges)})"
+
+    def node(self, node_id: str) -> dict[str, object]:
+        """Attributes of one node; raises :class:`UnknownConceptError` with close matches."""
+        if node_id not in self._nodes.index:
+            raise self._unknown(node_id)
+        row = self._nodes.loc[node_id]
+        return {k: v for k, v in row.items() if isinstance(v, str) or pd.notna(v)}
+
+    def label(self, node_id: str) -> str:
+        """Human-readable label of a node."""
+        return str(self.node(node_id)["label"])
+
+    def ids(self, kind: str) -> list[str]:
+        """Sorted ids of all nodes of one kind (``"theme"``, ``"security"``, ...)."""
+        if kind not in NODE_KINDS:
+            raise ValueError(f"unknown node kind {kind!r}; use one of {NODE_KINDS}")
+        return sorted(self._nodes.index[self._nodes["kind"] == kind])
+
+    def _unknown(self, node_id: str) -> UnknownConceptError:
+        import difflib
+
+        close = difflib.get_close_matches(str(node_id), self._nodes.index.tolist(), n=3)
+        return UnknownConceptError(
+            f"the graph has no node {node_id!r}",
+            fix=f"did you mean {', '.join(close)}?" if close else "list ids with graph.ids(kind)",
+        )
+
+    def resolve_ticker(self, ticker: str) -> str | None:
+        """Security id for a Yahoo symbol (``"LMT" -> "security:LMT"``), or None if unknown."""
+        node_id = ticker if ticker.startswith("security:") else f"security:{ticker.strip().upper()}"
+        return node_id if node_id in self._nodes.index else None
+
+    # --- derived tables -----------------------------------------------------------------------
+    @cached_property
+    def securities(self) -> pd.DataFrame:
+        """One row per security, indexed by ticker: company, sector, industry, country, ...
+
+        ``sector`` and ``industry`` are GICS sector and sub-industry labels; ``country`` is the
+        company's ISO code.
+        """
+        edges = self._edges
+        listed = edges.loc[edges["relation"] == "listed_as", ["to_id", "from_id"]]
+        listed.columns = ["security", "company_id"]
+        gics = edges.loc[edges["relation"] == "classified_as", ["from_id", "to_id"]]
+        gics = dict(gics.itertuples(index=False, name=None))
+        located = edges.loc[
+            (edges["relation"] == "located_in") & edges["from_id"].str.startswith("company:"),
+            ["from_id", "to_id"],
+        ]
+        country = dict(located.itertuples(index=False, name=None))
+        labels = self._nodes["label"]
+        rows = []
+        for security, company in listed.itertuples(index=False):
+            code = gics.get(company)
+            sector = industry = None
+            if code:
+                chain = [c for c in gics_ancestors(code) if c in labels.index]
+                industry = labels[code] if code in labels.index else None
+                sector = labels[chain[-1]] if chain and len(chain[-1]) == len("gics:00") else None
+            node = self._nodes.loc[security]
+            rows.append({
+                "ticker": security.removeprefix("security:"), "security_id": security,
+                "company_id": company, "company": labels[company], "sector": sector,
+                "industry": industry, "gics": code,
+                "country": country.get(company, "").removeprefix("country:") or None,
+                "exchange": node.get("exchange"), "currency": node.get("currency"),
+            })
+        frame = pd.DataFrame(rows).sort_values("ticker").set_index("ticker")
+        return frame
+
+    @cached_property
+    def exposures(self) -> pd.DataFrame:
+        """Effective company theme exposures (long): explicit > max(industry default, roll-up)."""
+        return effective_exposures(self._edges)
+
+    def security_exposures(self, themes: Iterable[str] | None = None) -> pd.DataFrame:
+        """Theme exposure of every security, ticker x theme, values in [0, 1].
+
+        Parameters
+        ----------
+        themes : iterable of str, optional
+            Theme ids to keep, in this order; default all themes of the graph.
+        """
+        all_themes = self.ids("theme")
+        columns = list(themes) if themes is not None else all_themes
+        for theme in columns:
+            if theme not in self._nodes.index or self._nodes.at[theme, "kind"] != "theme":
+                raise self._unknown(theme)
+        table = self.exposures.merge(
+            self.securities.reset_index()[["ticker", "company_id"]],
+            left_on="company", right_on="company_id",
+        )
+        wide = table.pivot_table(index="ticker", columns="theme", values="weight", aggfunc="first")
+        wide = wide.reindex(index=self.securities.index, columns=columns).fillna(0.0)
+        wide.columns.name = "theme"
+        return wide.astype(float)
+
+    def themes(self) -> pd.DataFrame:
+        """Themes with label, description and parent theme (``None`` for roots)."""
+        sub = self._edges[self._edges["relation"] == "subtheme_of"]
+        parent = dict(zip(sub["from_id"], sub["to_id"]))
+        frame = self._nodes.loc[self.ids("theme"), ["label", "description"]].copy()
+        frame["parent"] = [parent.get(t) for t in frame.index]
+        frame.index.name = "theme"
+        return frame
+
+    # --- transformations ----------------------------------------------------------------------
+    def as_of(self, when: date | str) -> KnowledgeGraph:
+        """The graph as it stood on a date: edges outside their validity interval are dropped."""
+        day = (date.fromisoformat(when) if isinstance(when, str) else when).isoformat()
+        edges = self._edges
+        keep = ((edges["valid_from"] == "") | (edges["valid_from"] <= day)) & (
+            (edges["valid_to"] == "") | (edges["valid_to"] >= day)
+        )
+        return KnowledgeGraph(self._nodes, edges[keep].reset_index(drop=True), self._aliases,
+                              overrides=self.overrides)
+
+    def compile(self, *, decay: float = 0.5, max_hops: int = 4) -> CompiledGraph:
+        """Sparse impact operators for this graph version (cached per ``decay, max_hops``)."""
+        key = (float(decay), int(max_hops))
+        if key not in self._compiled:
+            self._compiled[key] = compile_operators(
+                self.version, self._nodes, self._edges, self.exposures, decay=decay, max_hops=max_hops
+            )
+        return self._compiled[key]
+
+    def export(self, path: str | Path | None = None, format: Literal["json", "graphml"] = "json") -> str | None:
+        """Write the graph as node-link JSON (returned as text when ``path`` is None) or GraphML."""
+        if format == "json":
+            return _io.write_node_link(self.nx, path, self.version)
+        if format == "graphml":
+            if path is None:
+                raise ValueError("GraphML export needs a path")
+            _io.write_graphml(self.nx, path, self.version)
+            return None
+        raise ValueError(f"unknown export format {format!r}; use 'json' or 'graphml'")
+
+    def stats(self) -> dict[str, object]:
+        """Counts of nodes by kind and edges by relation, and provenance coverage."""
+        has_source = (self._edges["source"] != "").mean() if len(self._edges) else 1.0
+        companies = set(self.ids("company"))
+        exposed = set(self.exposures["company"])
+        return {
+            "version": self.version,
+            "nodes": {k: int(v) for k, v in self._nodes["kind"].value_counts().sort_index().items()},
+            "edges": {k: int(v) for k, v in self._edges["relation"].value_counts().sort_index().items()},
+            "aliases": int(len(self._aliases)),
+            "edges_with_source": float(has_source),
+            "companies_without_theme": sorted(companies - exposed),
+        }
+
+
+def load_graph(*paths: str | Path, include_default: bool = True) -> KnowledgeGraph:
+    """Shortcut for :meth:`KnowledgeGraph.load`."""
+    return KnowledgeGraph.load(*paths, include_default=include_default)
+
+
+_DEFAULT: KnowledgeGraph | None = None
+
+
+def default_graph() -> KnowledgeGraph:
+    """The default graph shipped with the package (loaded once per process)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = KnowledgeGraph.load()
+    return _DEFAULT

@@ -1,0 +1,101 @@
+"""The rules every knowledge graph obeys: node kinds, relations, and how impact flows along them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+NODE_KINDS: tuple[str, ...] = (
+    "tag",
+    "theme",
+    "country",
+    "region",
+    "org",
+    "system",
+    "gics",
+    "company",
+    "security",
+)
+
+Flow = Literal["forward", "backward", "exposure", "listing", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """What an edge ``from_id -[relation]-> to_id`` may connect and how event impact uses it.
+
+    ``flow`` says how impact travels: ``forward`` from ``from_id`` to ``to_id``; ``backward`` from
+    ``to_id`` to ``from_id`` (a mentioned system reaches the company that makes it); ``exposure``
+    from a theme to the exposed company, through the effective exposure table (explicit company
+    data, else industry default, else roll-up of sub-themes); ``listing`` from a company to its
+    securities at no hop cost; ``none`` is structure used for reporting only.
+    """
+
+    name: str
+    from_kinds: frozenset[str]
+    to_kinds: frozenset[str]
+    min_weight: float
+    max_weight: float
+    flow: Flow
+    meaning: str
+
+
+def _relation(name, from_kinds, to_kinds, lo, hi, flow, meaning) -> Relation:
+    return Relation(name, frozenset(from_kinds), frozenset(to_kinds), lo, hi, flow, meaning)
+
+
+RELATIONS: dict[str, Relation] = {
+    r.name: r
+    for r in (
+        _relation(
+            "implies", ("tag", "theme", "country", "region", "org", "system", "gics"), ("theme",),
+            -1.0, 1.0, "forward",
+            "news about the source moves the target theme; the sign is the direction",
+        ),
+        _relation(
+            "subtheme_of", ("theme",), ("theme",), 0.0, 1.0, "forward",
+            "the source theme is part of the target theme; weight is how much news about the "
+            "child also counts as news about the parent",
+        ),
+        _relation(
+            "exposed_to", ("company", "gics"), ("theme",), 0.0, 1.0, "exposure",
+            "share of the issuer's revenue (or relevance) tied to the theme; on a gics node it is "
+            "the industry default for companies without their own figure",
+        ),
+        _relation(
+            "makes", ("company",), ("system",), 0.0, 1.0, "backward",
+            "the company makes the system; weight is its share of the programme",
+        ),
+        _relation(
+            "operates", ("country", "org"), ("system",), 0.0, 1.0, "forward",
+            "the country or organisation fields the system; news about it reaches the system",
+        ),
+        _relation(
+            "listed_as", ("company",), ("security",), 1.0, 1.0, "listing",
+            "the company's shares trade as the security",
+        ),
+        _relation(
+            "classified_as", ("company",), ("gics",), 1.0, 1.0, "backward",
+            "the company's GICS sub-industry; news about the industry reaches its members",
+        ),
+        _relation(
+            "located_in", ("company", "country"), ("country", "region"), 1.0, 1.0, "none",
+            "domicile of a company, or a country's region",
+        ),
+        _relation(
+            "member_of", ("country",), ("org", "region"), 1.0, 1.0, "none",
+            "membership of an alliance, bloc or regional grouping",
+        ),
+    )
+}
+
+
+def node_kind(node_id: str) -> str:
+    """Return the kind of a namespaced node id, e.g. ``"theme"`` for ``"theme:counter-drone"``."""
+    kind, sep, rest = node_id.partition(":")
+    if not sep or not rest or kind not in NODE_KINDS:
+        raise ValueError(
+            f"node id {node_id!r} is not namespaced; write it as KIND:NAME with KIND one of "
+            + ", ".join(NODE_KINDS)
+        )
+    return kind

@@ -1,0 +1,17 @@
+"""Event impact: propagate an event's mentions through the compiled graph to securities."""
+
+from exposure.impact._activation import activation_matrix, combine_confidence, concept_activations
+from exposure.impact._explain import Step, Walk, walks
+from exposure.impact._map import EventImpacts, ImpactSettings, map_events
+
+__all__ = [
+    "EventImpacts",
+    "ImpactSettings",
+    "Step",
+    "Walk",
+    "activation_matrix",
+    "combine_confidence",
+    "concept_activations",
+    "map_events",
+    "walks",
+]

@@ -1,0 +1,49 @@
+"""From mentions to concept activations: the rows of the events x concepts matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from exposure.tagging import Mention
+
+
+def combine_confidence(confidences: Iterable[float]) -> float:
+    """Chance that at least one of several independent mentions is right: ``1 - prod(1 - c)``.
+
+    Repeating a concept raises its confidence towards 1 without ever passing it.
+
+    >>> combine_confidence([0.5, 0.5])
+    0.75
+    """
+    miss = 1.0
+    for c in confidences:
+        miss *= 1.0 - c
+    return 1.0 - miss
+
+
+def concept_activations(mentions: Sequence[Mention], market_impact: float) -> dict[str, float]:
+    """Activation of each mentioned concept: market impact x combined mention confidence."""
+    by_concept: dict[str, list[float]] = {}
+    for mention in mentions:
+        by_concept.setdefault(mention.concept, []).append(mention.confidence)
+    return {c: market_impact * combine_confidence(v) for c, v in sorted(by_concept.items())}
+
+
+def activation_matrix(activations: Sequence[dict[str, float]], concepts: pd.Index) -> sp.csr_array:
+    """Stack per-event activations into a sparse events x concepts matrix (unknown ids skipped)."""
+    rows, cols, vals = [], [], []
+    for row, act in enumerate(activations):
+        positions = concepts.get_indexer(list(act))
+        for pos, value in zip(positions, act.values()):
+            if pos >= 0 and value != 0:
+                rows.append(row)
+                cols.append(pos)
+                vals.append(value)
+    return sp.csr_array(
+        (np.asarray(vals, float), (np.asarray(rows, int), np.asarray(cols, int))),
+        shape=(len(activations), len(concepts)),
+    )

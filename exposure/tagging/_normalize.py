@@ -1,0 +1,79 @@
+"""Token normalisation shared by aliases and text, so that spelling variants meet in one form.
+
+Both sides go through the same function, so a rule only has to map variants together; it never
+has to produce a real word ("defences" and "defenses" both become "defense").
+"""
+
+from __future__ import annotations
+
+import re
+
+TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+_BRITISH = {
+    "defence": "defense", "offence": "offense", "licence": "license", "aluminium": "aluminum",
+    "programme": "program", "tyre": "tire", "grey": "gray", "manoeuvre": "maneuver",
+    "armour": "armor", "armoured": "armored", "harbour": "harbor", "labour": "labor",
+    "behaviour": "behavior", "neighbour": "neighbor", "favour": "favor", "honour": "honor",
+    "colour": "color", "rumour": "rumor", "vapour": "vapor", "endeavour": "endeavor",
+    "travelled": "traveled", "travelling": "traveling", "cancelled": "canceled",
+    "cancelling": "canceling", "modelling": "modeling", "modelled": "modeled",
+    "labelled": "labeled", "fuelled": "fueled", "fuelling": "fueling", "signalled": "signaled",
+    "levelled": "leveled", "sceptic": "skeptic", "sceptical": "skeptical", "jewellery": "jewelry",
+    "catalogue": "catalog", "dialogue": "dialog", "analogue": "analog", "cheque": "check",
+    "plough": "plow", "mould": "mold", "kerb": "curb", "storey": "story", "draught": "draft",
+}
+_KEEP_S = frozenset({
+    "news", "series", "species", "physics", "economics", "politics", "logistics", "analytics",
+    "arms", "gas", "bias", "chassis", "lens", "alias", "canvas", "atlas", "basis", "crisis",
+    "analysis", "diagnosis", "thesis", "emphasis", "status", "bus", "virus", "campus", "census",
+    "consensus", "bonus", "focus", "surplus", "stimulus", "radius", "nexus", "corpus", "us",
+    "its", "this", "has", "was", "is", "as", "his", "hers", "yes", "less", "unless", "across",
+    "always", "perhaps", "whereas", "sometimes", "overseas", "baltics", "nordics",
+})
+_ES_PLURAL = re.compile(r"(?:ss|x|z|ch|sh)es$")
+
+
+def normalize_token(token: str) -> str:
+    """Fold one token to its matching form: lower case, US spelling, singular, no possessive.
+
+    Examples
+    --------
+    >>> [normalize_token(t) for t in ["Defences", "NATO's", "batteries", "centimetre", "Analyse"]]
+    ['defense', 'nato', 'battery', 'centimeter', 'analyze']
+    """
+    word = token.casefold().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    elif word.endswith("s'"):
+        word = word[:-1]
+    word = _singular(word)
+    word = _BRITISH.get(word, word)
+    if len(word) > 4:
+        if word.endswith(("tre", "bre")) and not word.endswith("ombre"):
+            word = word[:-2] + "er"
+        elif word.endswith(("ise", "yse")):
+            word = word[:-2] + "ze"
+        elif word.endswith(("ised", "ising", "isation", "yzed", "ysed", "ysing")):
+            word = re.sub(r"([iy])s(ed|ing|ation)$", r"\1z\2", word)
+    return word
+
+
+def _singular(word: str) -> str:
+    if word in _KEEP_S or len(word) <= 3 or not word.endswith("s"):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if _ES_PLURAL.search(word):
+        return word[:-2]
+    if word.endswith(("ss", "us", "is")):
+        return word
+    return word[:-1]
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """Word tokens of a text with their character spans: ``[(token, start, end), ...]``.
+
+    Hyphens and punctuation separate tokens, so "counter-drone" and "counter drone" match alike.
+    """
+    return [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
