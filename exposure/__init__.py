@@ -7,7 +7,9 @@ version (content hash) of the graph used.
 from importlib.metadata import PackageNotFoundError, version
 
 from exposure import datasets
+from exposure.analytics import PortfolioReport, portfolio_report
 from exposure.errors import (
+    DataError,
     EventError,
     ExposureError,
     GraphError,
@@ -19,6 +21,7 @@ from exposure.errors import (
 from exposure.events import Event, parse_article, read_article, read_events
 from exposure.graph import KnowledgeGraph, default_graph, load_graph
 from exposure.impact import EventImpacts, ImpactSettings, map_events
+from exposure.portfolio import Portfolio, read_holdings
 
 try:
     __version__ = version("exposure")
@@ -26,6 +29,7 @@ except PackageNotFoundError:  # running from a source tree that was not installe
     __version__ = "0.0.0"
 
 __all__ = [
+    "DataError",
     "Event",
     "EventError",
     "EventImpacts",
@@ -35,6 +39,8 @@ __all__ = [
     "ImpactSettings",
     "KnowledgeGraph",
     "MarketDataError",
+    "Portfolio",
+    "PortfolioReport",
     "Reject",
     "UnknownConceptError",
     "__version__",
@@ -43,6 +49,8 @@ __all__ = [
     "load_graph",
     "map_events",
     "parse_article",
+    "portfolio_report",
     "read_article",
     "read_events",
+    "read_holdings",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "DataError",
     "ExposureError",
     "EventError",
     "GraphError",
@@ -67,6 +68,10 @@ class UnknownConceptError(ExposureError, KeyError):
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return self._message()
+
+
+class DataError(ExposureError, ValueError):
+    """Numbers handed to the analytics (exposure tables, impacts) that break their rules."""
 
 
 class HoldingsError(ExposureError, ValueError):

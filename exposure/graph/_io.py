@@ -257,6 +257,8 @@ def validate_tables(
 
     _check_structure(nodes, edges, problems, tables)
     problems.raise_if_any()
+    if not nodes:
+        raise GraphError("the graph files hold no nodes", fix="point at folders or files with a nodes table")
 
     node_frame = pd.DataFrame(sorted(nodes.values(), key=lambda n: str(n["id"])))
     node_frame = node_frame.set_index("id", drop=False).rename_axis(None)

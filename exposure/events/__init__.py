@@ -1,0 +1,27 @@
+"""News events: the :class:`Event` model, the terminal-page parser and batch readers.
+
+Every reader validates at the boundary: a bad record raises :class:`~exposure.errors.EventError`
+naming the record, field and fix, and batch readers return the records they could not use as
+:class:`~exposure.errors.Reject` rows instead of dropping them.
+"""
+
+from exposure.events._article import parse_article, read_article, split_tags
+from exposure.events._event import Event, content_id
+from exposure.events._readers import (
+    events_from_frame,
+    events_from_records,
+    events_to_frame,
+    read_events,
+)
+
+__all__ = [
+    "Event",
+    "content_id",
+    "events_from_frame",
+    "events_from_records",
+    "events_to_frame",
+    "parse_article",
+    "read_article",
+    "read_events",
+    "split_tags",
+]
