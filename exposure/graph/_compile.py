@@ -51,6 +51,7 @@ def propagation_steps(edges: pd.DataFrame, exposures: pd.DataFrame) -> pd.DataFr
         "via": exposures["via"],
     })
     steps = pd.concat([steps, exposure_steps], ignore_index=True)
+    steps = steps[steps["weight"] != 0]
     return steps.sort_values(["from_id", "to_id", "relation"], kind="stable").reset_index(drop=True)
 
 

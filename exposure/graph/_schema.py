@@ -60,15 +60,18 @@ RELATIONS: dict[str, Relation] = {
         _relation(
             "exposed_to", ("company", "gics"), ("theme",), 0.0, 1.0, "exposure",
             "share of the issuer's revenue (or relevance) tied to the theme; on a gics node it is "
-            "the industry default for companies without their own figure",
+            "the industry default for companies without their own figure; an explicit 0 says "
+            "'none' and overrides the default",
         ),
         _relation(
             "makes", ("company",), ("system",), 0.0, 1.0, "backward",
             "the company makes the system; weight is its share of the programme",
         ),
         _relation(
-            "operates", ("country", "org"), ("system",), 0.0, 1.0, "forward",
-            "the country or organisation fields the system; news about it reaches the system",
+            "operates", ("country", "org"), ("system",), 0.0, 1.0, "none",
+            "the country or organisation fields the system; weight is the system's share of its "
+            "inventory. Used by the tagger: the operator named with a theme the system serves, "
+            "in one sentence, activates the system",
         ),
         _relation(
             "listed_as", ("company",), ("security",), 1.0, 1.0, "listing",

@@ -26,11 +26,23 @@ def combine_confidence(confidences: Iterable[float]) -> float:
 
 
 def concept_activations(mentions: Sequence[Mention], market_impact: float) -> dict[str, float]:
-    """Activation of each mentioned concept: market impact x combined mention confidence."""
-    by_concept: dict[str, list[float]] = {}
+    """Activation of each mentioned concept: market impact x combined mention confidence.
+
+    Positive and negative mentions (a sector in a sentence of bad news) are combined apart and
+    netted; mentions with sign 0 are kept for the record but carry nothing.
+    """
+    by_concept: dict[str, tuple[list[float], list[float]]] = {}
     for mention in mentions:
-        by_concept.setdefault(mention.concept, []).append(mention.confidence)
-    return {c: market_impact * combine_confidence(v) for c, v in sorted(by_concept.items())}
+        ups, downs = by_concept.setdefault(mention.concept, ([], []))
+        if mention.sign > 0:
+            ups.append(mention.confidence)
+        elif mention.sign < 0:
+            downs.append(mention.confidence)
+    activations = {
+        concept: market_impact * (combine_confidence(ups) - combine_confidence(downs))
+        for concept, (ups, downs) in sorted(by_concept.items())
+    }
+    return {c: a for c, a in activations.items() if a != 0}
 
 
 def activation_matrix(activations: Sequence[dict[str, float]], concepts: pd.Index) -> sp.csr_array:

@@ -2,6 +2,18 @@
 
 from exposure.tagging._gazetteer import Gazetteer, Mention
 from exposure.tagging._normalize import normalize_token, tokenize
-from exposure.tagging._tagger import TaggedEvent, gazetteer_for, tag_event
+from exposure.tagging._context import sentence_direction, sentence_spans
+from exposure.tagging._tagger import TaggedEvent, Vocabulary, tag_event, vocabulary_for
 
-__all__ = ["Gazetteer", "Mention", "TaggedEvent", "gazetteer_for", "normalize_token", "tag_event", "tokenize"]
+__all__ = [
+    "Gazetteer",
+    "Mention",
+    "TaggedEvent",
+    "Vocabulary",
+    "normalize_token",
+    "sentence_direction",
+    "sentence_spans",
+    "tag_event",
+    "tokenize",
+    "vocabulary_for",
+]

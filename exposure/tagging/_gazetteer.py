@@ -11,7 +11,7 @@ import pandas as pd
 
 from exposure.tagging._normalize import normalize_token, tokenize
 
-Origin = Literal["text", "tag", "vendor_ticker", "pretagged"]
+Origin = Literal["text", "context", "tag", "vendor_ticker", "pretagged"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,10 @@ class Mention:
     confidence : float
         In (0, 1]: the alias's confidence, or the prior of a tag or vendor ticker.
     origin : str
-        ``text``, ``tag``, ``vendor_ticker`` or ``pretagged``.
+        ``text``, ``context`` (implied by a sentence, see ``_context``), ``tag``,
+        ``vendor_ticker`` or ``pretagged``.
+    sign : int
+        +1, or for sector themes the direction of the sentence (-1, 0 or +1).
     """
 
     concept: str
@@ -38,6 +41,11 @@ class Mention:
     end: int
     confidence: float
     origin: Origin = "text"
+    sign: int = 1
+
+
+def _folded(text: str) -> tuple[str, ...]:
+    return tuple(normalize_token(t) for t, _, _ in tokenize(text))
 
 
 def _tag_key(label: str) -> str:
@@ -67,10 +75,9 @@ class Gazetteer:
         self._folded: dict[tuple[str, ...], dict[str, float]] = {}
         self._exact: dict[tuple[str, ...], dict[str, float]] = {}
         for concept, alias, confidence, case_sensitive in entries:
-            tokens = [t for t, _, _ in tokenize(alias)]
-            if not tokens:
+            key = tuple(t for t, _, _ in tokenize(alias)) if case_sensitive else _folded(alias)
+            if not key:
                 continue
-            key = tuple(tokens) if case_sensitive else tuple(normalize_token(t) for t in tokens)
             table = self._exact if case_sensitive else self._folded
             best = table.setdefault(key, {})
             best[concept] = max(best.get(concept, 0.0), float(confidence))
@@ -78,15 +85,22 @@ class Gazetteer:
 
     @classmethod
     def from_graph(cls, graph) -> Gazetteer:
-        """Labels (confidence 1) and aliases of every node except securities.
+        """Labels (confidence 1) and aliases of every node except securities and GICS levels
+        above sub-industry (sector words such as "Energy" are structure, not news concepts).
 
+        An alias row that spells a node's own label sets that label's confidence: a generic
+        label such as "Military drones" often names the threat in a story, not the industry.
         Tickers are not matched in prose (too many collide with words); vendor ticker chips are
         resolved separately.
         """
-        nodes = graph.nodes[graph.nodes["kind"] != "security"]
-        labels = ((i, str(label), 1.0, False) for i, label in zip(nodes.index, nodes["label"]))
+        kind = graph.nodes["kind"]
+        upper_gics = (kind == "gics") & (graph.nodes.index.str.len() < len("gics:00000000"))
+        nodes = graph.nodes[(kind != "security") & ~upper_gics]
         aliases = graph.aliases
-        alias_rows = zip(aliases["concept"], aliases["alias"], aliases["confidence"], aliases["case_sensitive"])
+        alias_rows = list(zip(aliases["concept"], aliases["alias"], aliases["confidence"], aliases["case_sensitive"]))
+        spelled = {(concept, _folded(alias)) for concept, alias, _, _ in alias_rows}
+        labels = [(i, str(label), 1.0, False) for i, label in zip(nodes.index, nodes["label"])
+                  if (i, _folded(str(label))) not in spelled]
         return cls([*labels, *alias_rows])
 
     def __len__(self) -> int:
@@ -132,6 +146,6 @@ def resolve_tag(lookup: dict[str, str], tag: str) -> str | None:
 
 def mentions_frame(mentions: Iterable[tuple[str, Mention]]) -> pd.DataFrame:
     """``(event_id, Mention)`` pairs as a DataFrame."""
-    rows = [{"event_id": e, "concept": m.concept, "text": m.text, "start": m.start, "end": m.end,
-             "confidence": m.confidence, "origin": m.origin} for e, m in mentions]
-    return pd.DataFrame(rows, columns=["event_id", "concept", "text", "start", "end", "confidence", "origin"])
+    columns = ["event_id", "concept", "text", "start", "end", "confidence", "origin", "sign"]
+    rows = [(e, m.concept, m.text, m.start, m.end, m.confidence, m.origin, m.sign) for e, m in mentions]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,13 +1,12 @@
-"""Turn an event into mentions: text matches, vendor tags, vendor ticker chips, pre-tagged ids."""
+"""Turn an event into mentions: text matches, sentence context, vendor tags, ticker chips, pre-tagged ids."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from exposure.events import Event
+from exposure.tagging._context import operated_system_mentions, sign_sector_mentions
 from exposure.tagging._gazetteer import Gazetteer, Mention, resolve_tag, tag_lookup
-
-_CACHE: dict[str, tuple[Gazetteer, dict[str, str]]] = {}
 
 
 @dataclass(frozen=True)
@@ -18,13 +17,49 @@ class TaggedEvent:
     mentions: tuple[Mention, ...]
     unknown_tags: tuple[str, ...] = ()
     unknown_tickers: tuple[str, ...] = ()
-    unknown_entities: tuple[str, ...] = field(default=())
+    unknown_entities: tuple[str, ...] = ()
 
 
-def gazetteer_for(graph) -> tuple[Gazetteer, dict[str, str]]:
-    """The gazetteer and tag lookup of a graph version, built once per process."""
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the tagger needs from one graph version, built once per process."""
+
+    gazetteer: Gazetteer
+    tags: dict[str, str]
+    owners: dict[str, str]
+    sectors: frozenset[str]
+    operated: dict[str, list[tuple[str, float, frozenset[str]]]]
+
+    @classmethod
+    def from_graph(cls, graph) -> Vocabulary:
+        nodes, edges = graph.nodes, graph.edges
+        roles = nodes["role"] if "role" in nodes else None
+        sectors = frozenset(nodes.index[roles == "sector"]) if roles is not None else frozenset()
+        implies = edges[edges["relation"] == "implies"]
+        serves: dict[str, set[str]] = {}
+        for system, theme in zip(implies["from_id"], implies["to_id"]):
+            serves.setdefault(system, set()).add(theme)
+        operated: dict[str, list[tuple[str, float, frozenset[str]]]] = {}
+        rows = edges[edges["relation"] == "operates"]
+        for operator, system, weight in zip(rows["from_id"], rows["to_id"], rows["weight"]):
+            operated.setdefault(operator, []).append((system, float(weight), frozenset(serves.get(system, ()))))
+        securities = graph.securities
+        return cls(
+            gazetteer=Gazetteer.from_graph(graph),
+            tags=tag_lookup(graph),
+            owners=dict(zip(securities["security_id"], securities["company_id"])),
+            sectors=sectors,
+            operated=operated,
+        )
+
+
+_CACHE: dict[str, Vocabulary] = {}
+
+
+def vocabulary_for(graph) -> Vocabulary:
+    """The tagging vocabulary of a graph version (cached by version)."""
     if graph.version not in _CACHE:
-        _CACHE[graph.version] = (Gazetteer.from_graph(graph), tag_lookup(graph))
+        _CACHE[graph.version] = Vocabulary.from_graph(graph)
     return _CACHE[graph.version]
 
 
@@ -51,34 +86,30 @@ def tag_event(
     -------
     TaggedEvent
     """
-    gazetteer, tags = gazetteer_for(graph)
-    mentions = list(gazetteer.find(event.text))
+    vocab = vocabulary_for(graph)
+    text = event.text
+    mentions = sign_sector_mentions(text, vocab.gazetteer.find(text), vocab.sectors)
+    mentions += operated_system_mentions(text, mentions, vocab.operated)
     unknown_tags = []
     for tag in event.tags:
-        node = resolve_tag(tags, tag)
+        node = resolve_tag(vocab.tags, tag)
         if node is None:
             unknown_tags.append(tag)
         else:
             mentions.append(Mention(node, tag, -1, -1, tag_confidence, "tag"))
-    owners = _security_owners(graph)
     unknown_tickers = []
     for ticker in event.vendor_tickers:
         security = graph.resolve_ticker(ticker)
         if security is None:
             unknown_tickers.append(ticker)
         else:
-            mentions.append(Mention(owners[security], ticker, -1, -1, vendor_ticker_prior, "vendor_ticker"))
+            mentions.append(Mention(vocab.owners[security], ticker, -1, -1, vendor_ticker_prior, "vendor_ticker"))
     unknown_entities = []
     for concept in (*event.entities, *event.themes):
-        node = owners.get(concept, concept)
+        node = vocab.owners.get(concept, concept)
         if node in graph:
             mentions.append(Mention(node, concept, -1, -1, 1.0, "pretagged"))
         else:
             unknown_entities.append(concept)
     return TaggedEvent(event, tuple(mentions), tuple(unknown_tags), tuple(unknown_tickers),
                        tuple(unknown_entities))
-
-
-def _security_owners(graph) -> dict[str, str]:
-    securities = graph.securities
-    return dict(zip(securities["security_id"], securities["company_id"]))

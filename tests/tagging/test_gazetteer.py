@@ -49,3 +49,16 @@ def test_longest_match_wins():
 
 def test_case_sensitive_acronym_does_not_match_common_word():
     assert [m.concept for m in _gaz().find("the US told us")] == ["country:US"]
+
+
+def test_alias_row_spelling_the_label_sets_its_confidence(mini_graph):
+    import pandas as pd
+
+    from exposure.graph import KnowledgeGraph
+
+    aliases = pd.concat([mini_graph.aliases, pd.DataFrame([{
+        "concept": "theme:airlines", "alias": "airlines", "confidence": 0.4,
+        "case_sensitive": False, "origin": "test:1"}])], ignore_index=True)
+    graph = KnowledgeGraph(mini_graph.nodes, mini_graph.edges, aliases)
+    (mention,) = Gazetteer.from_graph(graph).find("Airlines cut flights")
+    assert mention.concept == "theme:airlines" and mention.confidence == 0.4
