@@ -53,8 +53,9 @@ def effective_exposures(edges: pd.DataFrame) -> pd.DataFrame:
     default_rows = []
     for company, gics in classified.itertuples(index=False):
         seen: set[str] = set()
-        for level, code in enumerate(gics_ancestors(gics)):
-            for theme, weight, source in defaults.loc[defaults["from_id"] == code, ["to_id", "weight", "source"]].itertuples(index=False):
+        for code in gics_ancestors(gics):
+            level_defaults = defaults.loc[defaults["from_id"] == code, ["to_id", "weight", "source"]]
+            for theme, weight, source in level_defaults.itertuples(index=False):
                 if theme not in seen:
                     seen.add(theme)
                     default_rows.append((company, theme, weight, "industry default", source, code))
@@ -70,7 +71,8 @@ def effective_exposures(edges: pd.DataFrame) -> pd.DataFrame:
         rows = table[table["theme"].isin(kids)]
         if rows.empty:
             continue
-        best = rows.sort_values(["company", "weight", "theme"], ascending=[True, False, True]).drop_duplicates("company")
+        best = rows.sort_values(["company", "weight", "theme"], ascending=[True, False, True])
+        best = best.drop_duplicates("company")
         rolled = pd.DataFrame({
             "company": best["company"], "theme": theme, "weight": best["weight"],
             "basis": "roll-up", "source": "largest exposure among sub-themes", "via": best["theme"],

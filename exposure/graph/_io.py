@@ -276,7 +276,7 @@ def _check_structure(nodes, edges, problems: _Problems, tables) -> None:
     """Whole-graph rules: one company per security, sub-themes form a tree without cycles."""
     listings: dict[str, list[str]] = {}
     children: dict[str, list[str]] = {}
-    for (from_id, relation, to_id), edge in edges.items():
+    for from_id, relation, to_id in edges:
         if relation == "listed_as":
             listings.setdefault(to_id, []).append(from_id)
         elif relation == "subtheme_of":
@@ -285,8 +285,9 @@ def _check_structure(nodes, edges, problems: _Problems, tables) -> None:
     for node_id, attrs in nodes.items():
         if attrs["kind"] == "security" and len(listings.get(node_id, [])) != 1:
             owners = listings.get(node_id, [])
-            problems.add({"path": str(attrs.get("origin", "graph")).rsplit(":", 1)[0], "origin": attrs.get("origin", "graph:-")},
-                         "id", f"security {node_id} is listed by {len(owners)} companies {owners}",
+            origin = str(attrs.get("origin", "graph:-"))
+            where = {"path": origin.rpartition(":")[0], "origin": origin}
+            problems.add(where, "id", f"security {node_id} is listed by {len(owners)} companies {owners}",
                          "give every security exactly one 'company listed_as security' edge")
     graph = nx.DiGraph([(child, parent) for parent, kids in children.items() for child in kids])
     try:

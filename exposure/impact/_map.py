@@ -77,7 +77,8 @@ class EventImpacts:
         return len(self.events)
 
     def __repr__(self) -> str:
-        return f"EventImpacts(events={len(self.events)}, securities={len(self._compiled.securities)}, graph_version={self.graph_version!r})"
+        return (f"EventImpacts(events={len(self.events)}, securities={len(self._compiled.securities)}, "
+                f"graph_version={self.graph_version!r})")
 
     @cached_property
     def matrix(self) -> pd.DataFrame:
@@ -170,7 +171,8 @@ class EventImpacts:
         row = self._position(event_id)
         security = ticker if ticker.startswith("security:") else f"security:{ticker}"
         found = walks(self._compiled, self._activations[row], [security]).get(security, [])
-        score = float(self.matrix.iat[row, self._compiled.securities.get_loc(security)]) if security in self._compiled.securities else 0.0
+        known = security in self._compiled.securities
+        score = float(self.matrix.iat[row, self._compiled.securities.get_loc(security)]) if known else 0.0
         labels = self.graph.nodes["label"]
         chosen = found if top is None else found[:top]
         return pd.DataFrame({

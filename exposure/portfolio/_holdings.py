@@ -12,7 +12,7 @@ import os
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any, Literal, overload
+from typing import IO, Literal, overload
 
 import numpy as np
 import pandas as pd

@@ -33,8 +33,7 @@ class Vocabulary:
     @classmethod
     def from_graph(cls, graph) -> Vocabulary:
         nodes, edges = graph.nodes, graph.edges
-        roles = nodes["role"] if "role" in nodes else None
-        sectors = frozenset(nodes.index[roles == "sector"]) if roles is not None else frozenset()
+        sectors = frozenset(nodes.index[nodes["role"] == "sector"]) if "role" in nodes else frozenset()
         implies = edges[edges["relation"] == "implies"]
         serves: dict[str, set[str]] = {}
         for system, theme in zip(implies["from_id"], implies["to_id"]):

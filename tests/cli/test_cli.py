@@ -1,6 +1,8 @@
 import io
 import json
 
+from pathlib import Path
+
 import pytest
 
 from exposure import datasets
@@ -59,7 +61,7 @@ def test_map_jsonl_with_a_bad_line_reports_it_and_continues(capsys, tmp_path):
 
 
 def test_map_stdin(capsys, monkeypatch, seed_path):
-    raw = open(seed_path, "rb").read()
+    raw = Path(seed_path).read_bytes()
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw)))
     code, out, _ = run(capsys, "map", "-", "--format", "json", "--top", "3")
     assert code == 0

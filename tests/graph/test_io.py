@@ -88,8 +88,10 @@ def test_user_file_overrides_and_changes_version(tmp_path, mini_graph):
 def test_as_of_drops_edges_outside_their_validity(mini_graph):
     before = mini_graph.as_of("2003-01-01")
     after = mini_graph.as_of("2010-01-01")
-    member = lambda g: ((g.edges["relation"] == "member_of")).sum()  # noqa: E731
-    assert member(before) == 0 and member(after) == 1
+    def members(graph):
+        return (graph.edges["relation"] == "member_of").sum()
+
+    assert members(before) == 0 and members(after) == 1
     assert before.version != after.version
 
 

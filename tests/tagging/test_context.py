@@ -23,7 +23,10 @@ def test_sentence_direction(sentence, direction):
 
 def test_only_sector_mentions_take_the_sentence_direction():
     text = "Airlines cancelled flights. Defense spending was cut."
-    mentions = [Mention("theme:airlines", "Airlines", 0, 8, 0.9), Mention("theme:defense-spending", "Defense spending", 28, 44, 1.0)]
+    mentions = [
+        Mention("theme:airlines", "Airlines", 0, 8, 0.9),
+        Mention("theme:defense-spending", "Defense spending", 28, 44, 1.0),
+    ]
     signed = sign_sector_mentions(text, mentions, frozenset({"theme:airlines"}))
     assert [m.sign for m in signed] == [-1, 1]
 
