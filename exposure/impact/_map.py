@@ -165,8 +165,9 @@ class EventImpacts:
         Returns
         -------
         DataFrame
-            start (mentioned concept), activation, hops, path (readable), contribution, share
-            (of the score), and ``steps``: relation, weight, basis and source of every edge.
+            start (mentioned concept), mentioned_as (the words, tags or chips that activated it),
+            activation, hops, path (readable), contribution, share (of the score), and
+            ``steps``: relation, weight, basis and source of every edge.
         """
         row = self._position(event_id)
         security = ticker if ticker.startswith("security:") else f"security:{ticker}"
@@ -175,8 +176,14 @@ class EventImpacts:
         score = float(self.matrix.iat[row, self._compiled.securities.get_loc(security)]) if known else 0.0
         labels = self.graph.nodes["label"]
         chosen = found if top is None else found[:top]
+        said: dict[str, list[str]] = {}
+        for mention in self._tagged[row].mentions:
+            words = said.setdefault(mention.concept, [])
+            if mention.text not in words:
+                words.append(mention.text)
         return pd.DataFrame({
             "start": [w.start for w in chosen],
+            "mentioned_as": [said.get(w.start, []) for w in chosen],
             "activation": [w.activation for w in chosen],
             "hops": [len(w.steps) for w in chosen],
             "path": [_path_text(w, labels) for w in chosen],

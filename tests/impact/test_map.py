@@ -29,6 +29,7 @@ def test_explanations_add_up_to_the_score(mini_graph):
     for ticker, score in impacts.matrix.iloc[0].items():
         paths = impacts.explain(ticker)
         assert paths["contribution"].sum() == pytest.approx(score, abs=1e-12)
+        assert paths["mentioned_as"].map(len).min() >= 1 if len(paths) else score == 0
     top = impacts.top(n=2)
     assert list(top.columns) == ["ticker", "company", "sector", "country", "score", "paths"]
     assert top["paths"].map(len).min() >= 1
