@@ -90,20 +90,22 @@ class KnowledgeGraph:
         return cls(nodes, edges, aliases, overrides=overrides)
 
     # --- tables -------------------------------------------------------------------------------
+    # Shallow copies: with copy-on-write, edits to them never reach the graph, whose version
+    # hash and compiled operators must stay true to its content.
     @property
     def nodes(self) -> pd.DataFrame:
         """Nodes indexed by id: ``id, kind, label, description`` and any extra attributes."""
-        return self._nodes
+        return self._nodes.copy(deep=False)
 
     @property
     def edges(self) -> pd.DataFrame:
         """Edges: ``from_id, relation, to_id, weight, source, as_of, valid_from, valid_to, note, origin``."""
-        return self._edges
+        return self._edges.copy(deep=False)
 
     @property
     def aliases(self) -> pd.DataFrame:
         """Aliases: ``concept, alias, confidence, case_sensitive, origin`` (labels are implicit)."""
-        return self._aliases
+        return self._aliases.copy(deep=False)
 
     @cached_property
     def version(self) -> str:

@@ -109,3 +109,11 @@ def test_export_node_link_and_graphml(tmp_path, mini_graph):
 def test_unknown_node_suggests_close_ids(mini_graph):
     with pytest.raises(ex.UnknownConceptError, match="theme:counter-drone"):
         mini_graph.node("theme:counter-drones")
+
+
+def test_editing_returned_tables_does_not_change_the_graph(mini_graph):
+    version = mini_graph.version
+    edges = mini_graph.edges
+    edges.loc[:, "weight"] = 0.123
+    assert (mini_graph.edges["weight"] != 0.123).any()
+    assert ex.KnowledgeGraph(mini_graph.nodes, mini_graph.edges, mini_graph.aliases).version == version
