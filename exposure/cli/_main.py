@@ -7,23 +7,27 @@ Exit codes: 0 success (rejects are reported in the output), 1 nothing usable in 
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
-import json
-import math
+import pkgutil
 import sys
 import warnings
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from exposure.errors import ExposureError, Reject
-
-EXIT_OK, EXIT_NOTHING_USABLE, EXIT_USAGE = 0, 1, 2
-
-
-class _UsageError(Exception):
-    pass
+from exposure.cli._common import (
+    EXIT_NOTHING_USABLE,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    load_graph,
+    read_events,
+    report_rejects,
+    require_file,
+    to_json,
+)
+from exposure.errors import ExposureError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,7 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=["json", "graphml"], default="json", help="export format")
 
     commands.add_parser("demo", help="the seed article against the sample portfolio")
+    for register in _command_modules():
+        _COMMANDS.update(register(commands))
     return parser
+
+
+def _command_modules() -> list[Callable]:
+    """``register`` of every ``exposure/cli/_cmd_*.py``: ``register(subparsers) -> {name: run}``."""
+    import exposure.cli
+
+    names = sorted(m.name for m in pkgutil.iter_modules(exposure.cli.__path__) if m.name.startswith("_cmd_"))
+    return [importlib.import_module(f"exposure.cli.{name}").register for name in names]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for warning in caught:
             print(f"warning: {warning.message}", file=sys.stderr)
         return code
-    except _UsageError as exc:
+    except UsageError as exc:
         print(f"exposure: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ExposureError as exc:
@@ -74,59 +88,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_NOTHING_USABLE
 
 
-def _graph(args):
-    from exposure.graph import KnowledgeGraph, default_graph
-
-    for path in args.graph:
-        if not Path(path).exists():
-            raise _UsageError(f"--graph {path}: no such file or folder")
-    return KnowledgeGraph.load(*args.graph) if args.graph else default_graph()
-
-
-def _read_events(path: str, graph):
-    from exposure.events import read_events
-
-    if path != "-" and not Path(path).exists():
-        raise _UsageError(f"{path}: no such file")
-    known_tags = graph.nodes.loc[graph.nodes["kind"] == "tag", "label"].tolist()
-    return read_events(path, known_tags=known_tags)
-
-
-def _report_rejects(path: str, rejects: list[Reject]) -> None:
-    for reject in rejects:
-        print(f"{path}:{reject.line}: rejected: {reject.reason}", file=sys.stderr)
-
-
-def _json(data) -> str:
-    def clean(value):
-        if isinstance(value, float) and not math.isfinite(value):
-            return None
-        if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [clean(v) for v in value]
-        return value
-
-    return json.dumps(clean(data), indent=2, ensure_ascii=False, default=str)
-
-
 def _cmd_map(args) -> int:
     from exposure.impact import map_events
 
-    graph = _graph(args)
-    events, rejects = _read_events(args.events, graph)
-    _report_rejects(args.events, rejects)
+    graph = load_graph(args)
+    events, rejects = read_events(args.events, graph)
+    report_rejects(args.events, rejects)
     if not events:
         print(f"exposure: {args.events}: no usable event ({len(rejects)} rejected)", file=sys.stderr)
         if args.format == "json":
-            print(_json({"graph_version": graph.version, "events": [],
+            print(to_json({"graph_version": graph.version, "events": [],
                          "rejects": [r.to_dict() for r in rejects]}))
         return EXIT_NOTHING_USABLE
     impacts = map_events(events, graph)
     if args.format == "json":
         data = impacts.to_dict(top=args.top, paths=args.paths)
         data["rejects"] = [r.to_dict() for r in rejects]
-        print(_json(data))
+        print(to_json(data))
     elif args.format == "csv":
         frames = []
         for event in events:
@@ -169,20 +147,19 @@ def _cmd_portfolio(args) -> int:
     from exposure.analytics import portfolio_report
     from exposure.portfolio import read_holdings
 
-    graph = _graph(args)
-    for path in (args.holdings, args.benchmark, args.events):
-        if path and path != "-" and not Path(path).exists():
-            raise _UsageError(f"{path}: no such file")
+    graph = load_graph(args)
+    for path in (args.holdings, args.benchmark):
+        require_file(path)
     portfolio = read_holdings(args.holdings)
     benchmark = read_holdings(args.benchmark) if args.benchmark else None
-    events, rejects = _read_events(args.events, graph) if args.events else ([], [])
+    events, rejects = read_events(args.events, graph) if args.events else ([], [])
     if args.events:
-        _report_rejects(args.events, rejects)
+        report_rejects(args.events, rejects)
     report = portfolio_report(portfolio, graph, benchmark=benchmark, events=events, themes=args.themes)
     if args.format == "json":
         data = report.to_dict()
         data["rejects"] = [r.to_dict() for r in rejects]
-        print(_json(data))
+        print(to_json(data))
     elif args.format == "csv":
         buffer = io.StringIO()
         report.themes_frame().to_csv(buffer, float_format="%.6g")
@@ -193,7 +170,7 @@ def _cmd_portfolio(args) -> int:
 
 
 def _cmd_graph(args) -> int:
-    graph = _graph(args)
+    graph = load_graph(args)
     if args.action == "validate":
         print(f"ok: {graph!r}")
         if graph.overrides:
@@ -201,10 +178,10 @@ def _cmd_graph(args) -> int:
             for line in graph.overrides:
                 print(f"  {line}")
     elif args.action == "stats":
-        print(_json(graph.stats()))
+        print(to_json(graph.stats()))
     else:
         if args.format == "graphml" and not args.output:
-            raise _UsageError("graph export --format graphml needs --output FILE")
+            raise UsageError("graph export --format graphml needs --output FILE")
         text = graph.export(args.output, format=args.format)
         if args.output is None:
             print(text)
@@ -218,7 +195,7 @@ def _cmd_demo(args) -> int:
     from exposure.analytics import portfolio_report
     from exposure.impact import map_events
 
-    graph = _graph(args)
+    graph = load_graph(args)
     event = datasets.load_seed_article()
     impacts = map_events(event, graph)
     print("The seed article (bundled terminal page), mapped through the default graph")
