@@ -94,6 +94,7 @@ def read_graph_tables(paths: Iterable[str | Path]) -> dict[str, list[dict[str, s
                     continue
                 clean["origin"] = f"{file.name}:{row_number}"
                 clean["path"] = str(file)
+                clean["root"] = str(root)
                 tables[kind].append(clean)
     return tables
 
@@ -124,8 +125,8 @@ def validate_tables(
     """Check raw rows against the schema and merge later files over earlier ones.
 
     A row whose key (node id; edge ``from_id, relation, to_id``; alias ``concept, alias``) was
-    already given by an *earlier source folder or file* overrides it and is noted in
-    ``overrides``; the same key twice within one file is an error.
+    already given by an *earlier source* (a folder or file passed to the loader) overrides it
+    and is noted in ``overrides``; the same key twice within one source is an error.
 
     Returns
     -------
@@ -146,14 +147,14 @@ def validate_tables(
             problems.add(row, "label", "empty", "give the node a human-readable label")
             continue
         if node_id in nodes:
-            if node_path[node_id] == row["path"]:
+            if node_path[node_id] == row["root"]:
                 problems.add(row, "id", f"duplicate node {node_id}", "keep one row per node id")
                 continue
             overrides.append(f"node {node_id} from {row['origin']} overrides {nodes[node_id]['origin']}")
-        attrs = {k: v for k, v in row.items() if k not in ("path",) and v != ""}
+        attrs = {k: v for k, v in row.items() if k not in ("path", "root") and v != ""}
         attrs.setdefault("description", "")
         nodes[node_id] = {**attrs, "kind": kind}
-        node_path[node_id] = row["path"]
+        node_path[node_id] = row["root"]
 
     edges: dict[tuple[str, str, str], dict[str, object]] = {}
     edge_path: dict[tuple[str, str, str], str] = {}
@@ -210,7 +211,7 @@ def validate_tables(
                          "swap or correct the dates")
             continue
         if key in edges:
-            if edge_path[key] == row["path"]:
+            if edge_path[key] == row["root"]:
                 problems.add(row, "from_id/relation/to_id", f"duplicate edge {' '.join(key)}",
                              "keep one row per edge")
                 continue
@@ -222,7 +223,7 @@ def validate_tables(
             "valid_to": valid_to.isoformat() if valid_to else "",
             "note": row.get("note", ""), "origin": row["origin"],
         }
-        edge_path[key] = row["path"]
+        edge_path[key] = row["root"]
 
     aliases: dict[tuple[str, str], dict[str, object]] = {}
     alias_path: dict[tuple[str, str], str] = {}
@@ -246,14 +247,14 @@ def validate_tables(
         if flag not in ("true", "false", "1", "0", "yes", "no"):
             problems.add(row, "case_sensitive", f"{flag!r} is not true/false", "write true or false")
             continue
-        if key in aliases and alias_path[key] == row["path"]:
+        if key in aliases and alias_path[key] == row["root"]:
             problems.add(row, "alias", f"duplicate alias {row['alias']!r} of {row['concept']}", "keep one row")
             continue
         aliases[key] = {
             "concept": key[0], "alias": key[1], "confidence": confidence,
             "case_sensitive": flag in ("true", "1", "yes"), "origin": row["origin"],
         }
-        alias_path[key] = row["path"]
+        alias_path[key] = row["root"]
 
     _check_structure(nodes, edges, problems, tables)
     problems.raise_if_any()

@@ -1,10 +1,11 @@
-"""Sentence context: the direction of sector mentions, and systems implied by country + theme.
+"""Sentence context: the direction of a mention, and systems implied by a country and a theme.
 
 Two rules keep the graph linear while reading a little more than single words:
 
-* a *sector* theme (an industry such as airlines, as opposed to a *driver* such as defense
-  spending) named in a sentence takes its sign from that sentence's direction words
-  ("airlines cancelled routes" is bad news for airlines; a bare mention says nothing);
+* a theme whose ``direction`` is ``sentence`` (an industry such as airlines, or a level that
+  moves both ways such as interest rates, as opposed to a driver such as defense spending whose
+  mention counts in its favour) takes its sign from its sentence's direction words ("airlines
+  cancelled routes" is bad news for airlines; a bare mention says nothing);
 * a country or organisation named in the same sentence as a theme activates the systems it
   operates that serve the theme ("Lithuania asks for more air defences" -> NASAMS, RBS 70),
   sharing one unit of activation in proportion to the ``operates`` weights.
@@ -65,12 +66,12 @@ def _sentence_of(spans: Sequence[tuple[int, int]], position: int) -> int:
     return len(spans) - 1
 
 
-def sign_sector_mentions(text: str, mentions: Sequence[Mention], sectors: frozenset[str]) -> list[Mention]:
-    """Give mentions of sector themes the direction of their sentence."""
+def sign_by_sentence(text: str, mentions: Sequence[Mention], concepts: frozenset[str]) -> list[Mention]:
+    """Give mentions of the chosen concepts the direction of their sentence."""
     spans = sentence_spans(text)
     signed = []
     for mention in mentions:
-        if mention.concept in sectors:
+        if mention.concept in concepts:
             start, end = spans[_sentence_of(spans, mention.start)]
             mention = replace(mention, sign=sentence_direction(text[start:end]))
         signed.append(mention)

@@ -32,7 +32,7 @@ class Mention:
         ``text``, ``context`` (implied by a sentence, see ``_context``), ``tag``,
         ``vendor_ticker`` or ``pretagged``.
     sign : int
-        +1, or for sector themes the direction of the sentence (-1, 0 or +1).
+        +1, or for themes signed by their sentence its direction (-1, 0 or +1).
     """
 
     concept: str

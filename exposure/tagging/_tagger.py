@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exposure.events import Event
-from exposure.tagging._context import operated_system_mentions, sign_sector_mentions
+from exposure.tagging._context import operated_system_mentions, sign_by_sentence
 from exposure.tagging._gazetteer import Gazetteer, Mention, resolve_tag, tag_lookup
 
 
@@ -27,13 +27,14 @@ class Vocabulary:
     gazetteer: Gazetteer
     tags: dict[str, str]
     owners: dict[str, str]
-    sectors: frozenset[str]
+    sentence_signed: frozenset[str]
     operated: dict[str, list[tuple[str, float, frozenset[str]]]]
 
     @classmethod
     def from_graph(cls, graph) -> Vocabulary:
         nodes, edges = graph.nodes, graph.edges
-        sectors = frozenset(nodes.index[nodes["role"] == "sector"]) if "role" in nodes else frozenset()
+        directions = nodes["direction"].to_dict() if "direction" in nodes else {}
+        sentence_signed = frozenset(node for node, d in directions.items() if d == "sentence")
         implies = edges[edges["relation"] == "implies"]
         serves: dict[str, set[str]] = {}
         for system, theme in zip(implies["from_id"], implies["to_id"]):
@@ -47,7 +48,7 @@ class Vocabulary:
             gazetteer=Gazetteer.from_graph(graph),
             tags=tag_lookup(graph),
             owners=dict(zip(securities["security_id"], securities["company_id"])),
-            sectors=sectors,
+            sentence_signed=sentence_signed,
             operated=operated,
         )
 
@@ -87,7 +88,7 @@ def tag_event(
     """
     vocab = vocabulary_for(graph)
     text = event.text
-    mentions = sign_sector_mentions(text, vocab.gazetteer.find(text), vocab.sectors)
+    mentions = sign_by_sentence(text, vocab.gazetteer.find(text), vocab.sentence_signed)
     mentions += operated_system_mentions(text, mentions, vocab.operated)
     unknown_tags = []
     for tag in event.tags:

@@ -1,7 +1,7 @@
 import pytest
 
 from exposure.tagging import Mention, sentence_direction, sentence_spans
-from exposure.tagging._context import operated_system_mentions, sign_sector_mentions
+from exposure.tagging._context import operated_system_mentions, sign_by_sentence
 
 
 def test_sentences_split_on_stops_and_paragraphs():
@@ -21,13 +21,13 @@ def test_sentence_direction(sentence, direction):
     assert sentence_direction(sentence) == direction
 
 
-def test_only_sector_mentions_take_the_sentence_direction():
+def test_only_sentence_signed_mentions_take_the_sentence_direction():
     text = "Airlines cancelled flights. Defense spending was cut."
     mentions = [
         Mention("theme:airlines", "Airlines", 0, 8, 0.9),
         Mention("theme:defense-spending", "Defense spending", 28, 44, 1.0),
     ]
-    signed = sign_sector_mentions(text, mentions, frozenset({"theme:airlines"}))
+    signed = sign_by_sentence(text, mentions, frozenset({"theme:airlines"}))
     assert [m.sign for m in signed] == [-1, 1]
 
 
