@@ -117,3 +117,10 @@ def test_editing_returned_tables_does_not_change_the_graph(mini_graph):
     edges.loc[:, "weight"] = 0.123
     assert (mini_graph.edges["weight"] != 0.123).any()
     assert ex.KnowledgeGraph(mini_graph.nodes, mini_graph.edges, mini_graph.aliases).version == version
+
+
+def test_same_id_in_two_files_of_one_source_is_an_error(tmp_path):
+    folder = _copy_mini(tmp_path)
+    (folder / "more_nodes.csv").write_text("id,label,description\nsystem:nasams,NASAMS again,\n")
+    with pytest.raises(ex.GraphError, match="duplicate node system:nasams"):
+        ex.KnowledgeGraph.load(folder, include_default=False)
