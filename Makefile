@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test clean
+.PHONY: demo test bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ demo: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q
+
+bench: $(INSTALLED)
+	$(BIN)/python tests/benchmarks/run.py
+
+lint: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/ruff check exposure tests examples
 
 clean:
 	rm -rf $(VENV) build *.egg-info
