@@ -27,6 +27,7 @@ from exposure.cli._common import (
     require_file,
     to_json,
 )
+from exposure.cli._graph_report import add_report_arguments, run_report
 from exposure.errors import ExposureError
 
 
@@ -51,10 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     port.add_argument("--top", type=int, default=5, help="contributors per theme in table output (default 5)")
     port.add_argument("--format", **fmt)
 
-    graph = commands.add_parser("graph", help="check, summarise or export the knowledge graph")
-    graph.add_argument("action", choices=["validate", "stats", "export"])
+    graph = commands.add_parser("graph", help="check, summarise, report on or export the knowledge graph")
+    graph.add_argument("action", choices=["validate", "stats", "report", "export"])
     graph.add_argument("--output", "-o", help="export: file to write (default stdout for JSON)")
-    graph.add_argument("--format", choices=["json", "graphml"], default="json", help="export format")
+    graph.add_argument("--format", choices=["table", "json", "graphml"], default=None,
+                       help="report: table (default) or json; export: json (default) or graphml")
+    add_report_arguments(graph)
 
     commands.add_parser("demo", help="the seed article against the sample portfolio")
     for register in _command_modules():
@@ -170,6 +173,8 @@ def _cmd_portfolio(args) -> int:
 
 
 def _cmd_graph(args) -> int:
+    if args.action == "report":
+        return run_report(args)
     graph = load_graph(args)
     if args.action == "validate":
         print(f"ok: {graph!r}")
@@ -180,9 +185,12 @@ def _cmd_graph(args) -> int:
     elif args.action == "stats":
         print(to_json(graph.stats()))
     else:
-        if args.format == "graphml" and not args.output:
+        fmt = args.format or "json"
+        if fmt not in ("json", "graphml"):
+            raise UsageError("graph export writes json or graphml")
+        if fmt == "graphml" and not args.output:
             raise UsageError("graph export --format graphml needs --output FILE")
-        text = graph.export(args.output, format=args.format)
+        text = graph.export(args.output, format=fmt)
         if args.output is None:
             print(text)
         else:

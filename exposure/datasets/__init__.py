@@ -1,6 +1,7 @@
 """Small real data shipped with the package, loaded through importlib.resources."""
 
 from exposure.datasets._base import (
+    load_etf_holdings,
     load_sample_benchmark,
     load_sample_events,
     load_sample_portfolio,
@@ -9,6 +10,7 @@ from exposure.datasets._base import (
 )
 
 __all__ = [
+    "load_etf_holdings",
     "load_sample_benchmark",
     "load_sample_events",
     "load_sample_portfolio",

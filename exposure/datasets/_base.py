@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 SEED_ARTICLE = "lithuania_drones_article.txt"
+ETF_HOLDINGS = "etf_holdings/etf_holdings_extract.csv.gz"
 
 
 def sample_path(name: str) -> Path:
@@ -43,3 +44,33 @@ def load_sample_benchmark():
     from exposure.portfolio import read_holdings
 
     return read_holdings(sample_path("sample_benchmark.csv"), name="sample benchmark")
+
+
+def load_etf_holdings(path: str | Path | None = None):
+    """ETF holdings snapshots, long: ``etf, date, holding, weight_pct`` (a DataFrame).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV (optionally gzip-compressed) in the same format; default the bundled extract of
+        XAR, PPA, ITA, JETS, UFO and ARKX snapshots (see ``data/etf_holdings/README.md``).
+
+    Returns
+    -------
+    DataFrame
+        ``etf`` and ``date`` (``YYYY-MM-DD``) as text, ``holding`` as text (missing for cash or
+        unidentified lines), ``weight_pct`` as float, in file order. Rows are not validated here;
+        :func:`exposure.portfolio.read_etf_holdings` checks them.
+
+    Examples
+    --------
+    >>> table = load_etf_holdings()
+    >>> sorted(table["etf"].unique())
+    ['ARKX', 'ITA', 'JETS', 'PPA', 'UFO', 'XAR']
+    """
+    import pandas as pd
+
+    source = sample_path(ETF_HOLDINGS) if path is None else Path(path)
+    table = pd.read_csv(source, dtype={"etf": str, "date": str, "holding": str}, keep_default_na=False,
+                        na_values={"holding": [""], "weight_pct": [""]})
+    return table

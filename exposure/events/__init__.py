@@ -7,6 +7,7 @@ naming the record, field and fix, and batch readers return the records they coul
 
 from exposure.events._article import parse_article, read_article, split_tags
 from exposure.events._event import Event, content_id
+from exposure.events._gdelt import load_gdelt_theme_map, read_gdelt_events, read_gdelt_gkg
 from exposure.events._readers import (
     events_from_frame,
     events_from_records,
@@ -20,8 +21,11 @@ __all__ = [
     "events_from_frame",
     "events_from_records",
     "events_to_frame",
+    "load_gdelt_theme_map",
     "parse_article",
     "read_article",
     "read_events",
+    "read_gdelt_events",
+    "read_gdelt_gkg",
     "split_tags",
 ]

@@ -1,17 +1,23 @@
 """Knowledge graph: typed nodes, signed weighted edges with provenance, compiled to sparse operators."""
 
 from exposure.graph._compile import CompiledGraph
-from exposure.graph._graph import GraphOverrideWarning, KnowledgeGraph, default_graph, load_graph
+from exposure.graph._graph import GraphOverrideWarning, KnowledgeGraph, UserTableWarning, default_graph, load_graph
+from exposure.graph._report import DEFAULT_COMPARISONS, GraphReport, graph_report, is_us_listed
 from exposure.graph._schema import NODE_KINDS, RELATIONS, Relation, node_kind
 
 __all__ = [
     "NODE_KINDS",
     "RELATIONS",
+    "DEFAULT_COMPARISONS",
     "CompiledGraph",
     "GraphOverrideWarning",
+    "GraphReport",
     "KnowledgeGraph",
     "Relation",
+    "UserTableWarning",
     "default_graph",
+    "graph_report",
+    "is_us_listed",
     "load_graph",
     "node_kind",
 ]

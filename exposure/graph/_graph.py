@@ -14,7 +14,7 @@ from typing import Literal
 import networkx as nx
 import pandas as pd
 
-from exposure.errors import UnknownConceptError
+from exposure.errors import GraphError, Reject, UnknownConceptError
 from exposure.graph import _io
 from exposure.graph._compile import CompiledGraph, compile_operators
 from exposure.graph._exposures import effective_exposures, gics_ancestors
@@ -25,17 +25,41 @@ class GraphOverrideWarning(UserWarning):
     """A user file replaced a node, edge or alias of an earlier source (usually the default graph)."""
 
 
+class UserTableWarning(UserWarning):
+    """Rows of a user exposure table were refused; they are in :attr:`KnowledgeGraph.rejects`."""
+
+
+def current_edges(history: pd.DataFrame) -> pd.DataFrame:
+    """One row per edge key: the row with the latest validity (the edge's newest known state).
+
+    Rows of one key never overlap in validity, so the latest ``valid_from`` (an empty one counts
+    as the earliest) is the latest row. Keys with one row keep it, whatever its validity.
+    """
+    keys = ["from_id", "relation", "to_id"]
+    if history.empty or not history.duplicated(keys).any():
+        return history
+    ordered = history.sort_values([*keys, "valid_from"], kind="stable")
+    latest = ordered.drop_duplicates(keys, keep="last")
+    return history.loc[history.index.isin(latest.index)].reset_index(drop=True)
+
+
 class KnowledgeGraph:
     """Typed nodes, signed weighted sourced edges and aliases, stamped with a content hash.
 
     Build one with :meth:`load` (the default graph plus your own files) rather than directly.
 
+    An edge may have several rows with disjoint validity intervals (its history). The full graph
+    computes with each edge's latest row (:attr:`edges`), so results do not depend on the day
+    they are run; :meth:`as_of` gives the graph of a date, and :attr:`edge_history` every row.
+
     Parameters
     ----------
     nodes, edges, aliases : DataFrame
-        Validated tables as produced by the loader.
+        Validated tables as produced by the loader (``edges`` may hold history rows).
     overrides : sequence of str
         What later sources replaced in earlier ones, for the record.
+    rejects : sequence of Reject
+        Rows of user exposure tables that were refused, for the record.
 
     Examples
     --------
@@ -54,11 +78,14 @@ class KnowledgeGraph:
         aliases: pd.DataFrame,
         *,
         overrides: Iterable[str] = (),
+        rejects: Iterable[Reject] = (),
     ) -> None:
         self._nodes = nodes
-        self._edges = edges
+        self._history = edges
+        self._edges = current_edges(edges)
         self._aliases = aliases
         self.overrides: tuple[str, ...] = tuple(overrides)
+        self.rejects: tuple[Reject, ...] = tuple(rejects)
         self._compiled: dict[tuple[float, int], CompiledGraph] = {}
 
     @classmethod
@@ -68,7 +95,8 @@ class KnowledgeGraph:
         Parameters
         ----------
         *paths : str or Path
-            Your own folders or CSV files (nodes, edges or aliases, told apart by header).
+            Your own folders or CSV files (nodes, edges, aliases or exposure tables
+            ``ticker,theme,weight,source,...``, told apart by header).
         include_default : bool, default True
             Start from the default graph shipped with the package.
 
@@ -76,18 +104,33 @@ class KnowledgeGraph:
         ------
         GraphError
             Listing every offending file and row (dangling ids, bad weights, unknown
-            relations, duplicates, missing sources or dates).
+            relations, duplicates, overlapping validity, missing sources or dates) of graph
+            files. Rows of exposure tables are not fatal: the bad ones are kept in
+            :attr:`rejects`, with a :class:`UserTableWarning`, and the rest loads.
         """
-        sources = [_io.default_graph_dir()] if include_default else []
+        default_dir = _io.default_graph_dir()
+        sources = [default_dir] if include_default else []
         sources.extend(Path(p) for p in paths)
         overrides: list[str] = []
-        nodes, edges, aliases = _io.validate_tables(_io.read_graph_tables(sources), overrides)
+        rejects: list[Reject] = []
+        nodes, edges, aliases = _io.validate_tables(_io.read_graph_tables(sources), overrides, rejects)
+        curated = [r for r in rejects if include_default and r.reason.startswith(str(default_dir))]
+        if curated:
+            raise GraphError(f"{len(curated)} problem(s) in the default graph files:\n  "
+                             + "\n  ".join(r.reason for r in curated[:50]))
         if overrides:
             warnings.warn(
                 f"{len(overrides)} default entries overridden by your files, e.g. {overrides[0]}",
                 GraphOverrideWarning, stacklevel=2,
             )
-        return cls(nodes, edges, aliases, overrides=overrides)
+        if rejects:
+            shown = "\n  ".join(r.reason for r in rejects[:20])
+            more = f"\n  ... and {len(rejects) - 20} more (graph.rejects)" if len(rejects) > 20 else ""
+            warnings.warn(
+                f"{len(rejects)} row(s) of your exposure tables were refused; the rest loaded:\n  {shown}{more}",
+                UserTableWarning, stacklevel=2,
+            )
+        return cls(nodes, edges, aliases, overrides=overrides, rejects=rejects)
 
     # --- tables -------------------------------------------------------------------------------
     # Shallow copies: with copy-on-write, edits to them never reach the graph, whose version
@@ -99,8 +142,16 @@ class KnowledgeGraph:
 
     @property
     def edges(self) -> pd.DataFrame:
-        """Edges: ``from_id, relation, to_id, weight, source, as_of, valid_from, valid_to, note, origin``."""
+        """Edges: ``from_id, relation, to_id, weight, source, as_of, valid_from, valid_to, note, origin``.
+
+        One row per edge: its latest row when it has history (see :attr:`edge_history`).
+        """
         return self._edges.copy(deep=False)
+
+    @property
+    def edge_history(self) -> pd.DataFrame:
+        """Every edge row, including earlier rows of edges with history (same columns as :attr:`edges`)."""
+        return self._history.copy(deep=False)
 
     @property
     def aliases(self) -> pd.DataFrame:
@@ -111,7 +162,7 @@ class KnowledgeGraph:
     def version(self) -> str:
         """Content hash of nodes, edges and aliases (file names and row numbers excluded)."""
         digest = hashlib.sha256()
-        for frame in (self._nodes, self._edges, self._aliases):
+        for frame in (self._nodes, self._history, self._aliases):
             content = frame.drop(columns=["origin"], errors="ignore")
             records = content.astype(object).where(content.notna(), None).to_dict("records")
             digest.update(json.dumps(records, sort_keys=True, default=str).encode())
@@ -239,14 +290,24 @@ class KnowledgeGraph:
 
     # --- transformations ----------------------------------------------------------------------
     def as_of(self, when: date | str) -> KnowledgeGraph:
-        """The graph as it stood on a date: edges outside their validity interval are dropped."""
+        """The graph as it stood on a date: edge rows outside their validity interval are dropped.
+
+        Of an edge with history, the row valid on that day is kept (intervals are disjoint).
+
+        Examples
+        --------
+        >>> import exposure as ex
+        >>> graph = ex.KnowledgeGraph.load()
+        >>> len(graph.as_of("2022-02-24").edges) <= len(graph.edge_history)
+        True
+        """
         day = (date.fromisoformat(when) if isinstance(when, str) else when).isoformat()
-        edges = self._edges
+        edges = self._history
         keep = ((edges["valid_from"] == "") | (edges["valid_from"] <= day)) & (
             (edges["valid_to"] == "") | (edges["valid_to"] >= day)
         )
         return KnowledgeGraph(self._nodes, edges[keep].reset_index(drop=True), self._aliases,
-                              overrides=self.overrides)
+                              overrides=self.overrides, rejects=self.rejects)
 
     def compile(self, *, decay: float = 0.5, max_hops: int = 4) -> CompiledGraph:
         """Sparse impact operators for this graph version (cached per ``decay, max_hops``)."""

@@ -1,7 +1,12 @@
 """Reading graph files (CSV) into validated tables, and writing graphs out (node-link JSON, GraphML).
 
 A graph source is a folder or a CSV file. A file's header says what it holds: ``from_id`` ->
-edges, ``alias`` -> aliases, ``id`` -> nodes. Folders are read recursively in sorted order.
+edges, ``ticker`` and ``theme`` -> a user exposure table (see :mod:`exposure.graph._user_tables`),
+``alias`` -> aliases, ``id`` -> nodes. Folders are read recursively in sorted order.
+
+One edge key ``(from_id, relation, to_id)`` may have several rows within one source when their
+``valid_from``/``valid_to`` intervals (both ends inclusive, empty = open) do not overlap: that is
+the edge's history. Overlapping rows are an error in graph files and a reject in exposure tables.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from exposure.errors import GraphError
+from exposure.errors import GraphError, Reject
 from exposure.graph._schema import NODE_KINDS, RELATIONS, node_kind
+from exposure.graph._user_tables import REQUIRED_EXPOSURE_COLUMNS, apply_exposure_rows, overlapping, span
 
 NODE_COLUMNS = ("id", "label", "description")
 EDGE_COLUMNS = (
@@ -30,6 +36,7 @@ _REQUIRED = {
     "nodes": ("id", "label"),
     "edges": ("from_id", "relation", "to_id", "weight", "source", "as_of"),
     "aliases": ("concept", "alias"),
+    "exposures": REQUIRED_EXPOSURE_COLUMNS,
 }
 
 
@@ -49,6 +56,8 @@ def _csv_files(path: Path) -> list[Path]:
 def _table_kind(header: list[str], where: str) -> str:
     if "from_id" in header:
         return "edges"
+    if "ticker" in header and "theme" in header:
+        return "exposures"
     if "alias" in header:
         return "aliases"
     if "id" in header:
@@ -56,7 +65,7 @@ def _table_kind(header: list[str], where: str) -> str:
     raise GraphError(
         f"cannot tell what the file holds from its header {header}",
         where=where,
-        fix="nodes need an 'id' column, edges 'from_id', aliases 'alias'",
+        fix="nodes need an 'id' column, edges 'from_id', aliases 'alias', exposure tables 'ticker' and 'theme'",
     )
 
 
@@ -71,10 +80,14 @@ def read_graph_tables(paths: Iterable[str | Path]) -> dict[str, list[dict[str, s
     Returns
     -------
     dict
-        ``{"nodes": [...], "edges": [...], "aliases": [...]}``, rows as dicts of strings.
+        ``{"nodes": [...], "edges": [...], "aliases": [...], "exposures": [...], "sources": [...]}``,
+        rows as dicts of strings; ``sources`` lists ``{"root": ...}`` in load order.
     """
-    tables: dict[str, list[dict[str, str]]] = {"nodes": [], "edges": [], "aliases": []}
+    tables: dict[str, list[dict[str, str]]] = {
+        "nodes": [], "edges": [], "aliases": [], "exposures": [], "sources": [],
+    }
     for root in paths:
+        tables["sources"].append({"root": str(root)})
         for file in _csv_files(Path(root)):
             text = file.read_text(encoding="utf-8-sig")
             reader = csv.DictReader(io.StringIO(text))
@@ -120,18 +133,20 @@ class _Problems:
 
 
 def validate_tables(
-    tables: dict[str, list[dict[str, str]]], overrides: list[str]
+    tables: dict[str, list[dict[str, str]]], overrides: list[str], rejects: list[Reject] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Check raw rows against the schema and merge later files over earlier ones.
 
     A row whose key (node id; edge ``from_id, relation, to_id``; alias ``concept, alias``) was
     already given by an *earlier source* (a folder or file passed to the loader) overrides it
-    and is noted in ``overrides``; the same key twice within one source is an error.
+    and is noted in ``overrides``; the same key twice within one source is an error, except
+    edge rows whose validity intervals do not overlap (history). Rows of user exposure tables
+    are checked one by one: a bad one is appended to ``rejects`` and the rest still load.
 
     Returns
     -------
     nodes, edges, aliases : DataFrame
-        Validated tables, sorted by key.
+        Validated tables, sorted by key (edge history rows by ``valid_from``).
     """
     problems = _Problems()
     nodes: dict[str, dict[str, object]] = {}
@@ -156,7 +171,7 @@ def validate_tables(
         nodes[node_id] = {**attrs, "kind": kind}
         node_path[node_id] = row["root"]
 
-    edges: dict[tuple[str, str, str], dict[str, object]] = {}
+    edges: dict[tuple[str, str, str], list[dict[str, object]]] = {}
     edge_path: dict[tuple[str, str, str], str] = {}
     for row in tables["edges"]:
         key = (row["from_id"], row["relation"], row["to_id"])
@@ -210,20 +225,39 @@ def validate_tables(
             problems.add(row, "valid_to", f"{valid_to} is before valid_from {valid_from}",
                          "swap or correct the dates")
             continue
-        if key in edges:
-            if edge_path[key] == row["root"]:
-                problems.add(row, "from_id/relation/to_id", f"duplicate edge {' '.join(key)}",
-                             "keep one row per edge")
-                continue
-            overrides.append(f"edge {' '.join(key)} from {row['origin']} overrides {edges[key]['origin']}")
-        edges[key] = {
+        record: dict[str, object] = {
             "from_id": key[0], "relation": key[1], "to_id": key[2], "weight": weight,
             "source": row["source"], "as_of": as_of.isoformat(),
             "valid_from": valid_from.isoformat() if valid_from else "",
             "valid_to": valid_to.isoformat() if valid_to else "",
             "note": row.get("note", ""), "origin": row["origin"],
         }
+        if key in edges and edge_path[key] == row["root"]:
+            clash = next((r for r in edges[key] if overlapping(r, record)), None)
+            if clash is not None:
+                problems.add(row, "from_id/relation/to_id",
+                             f"duplicate edge {' '.join(key)} (validity {span(record)} overlaps "
+                             f"{span(clash)} of {clash['origin']})",
+                             "keep one row per edge, or give the rows valid_from/valid_to intervals "
+                             "that do not overlap (both ends count)")
+                continue
+            edges[key].append(record)
+            continue
+        if key in edges:
+            overrides.append(f"edge {' '.join(key)} from {row['origin']} overrides {edges[key][0]['origin']}")
+        edges[key] = [record]
         edge_path[key] = row["root"]
+
+    if tables.get("exposures"):
+        roots = [s["root"] for s in tables.get("sources", [])]
+        for kind in ("nodes", "edges", "aliases", "exposures"):
+            roots.extend(r["root"] for r in tables[kind])
+        root_rank = {root: rank for rank, root in enumerate(dict.fromkeys(roots))}
+        refused = apply_exposure_rows(tables["exposures"], nodes, edges, edge_path, root_rank, overrides)
+        if rejects is not None:
+            rejects.extend(refused)
+        else:
+            problems.items.extend(r.reason for r in refused)
 
     aliases: dict[tuple[str, str], dict[str, object]] = {}
     alias_path: dict[tuple[str, str], str] = {}
@@ -263,9 +297,8 @@ def validate_tables(
 
     node_frame = pd.DataFrame(sorted(nodes.values(), key=lambda n: str(n["id"])))
     node_frame = node_frame.set_index("id", drop=False).rename_axis(None)
-    edge_frame = pd.DataFrame(
-        [edges[k] for k in sorted(edges)], columns=[*EDGE_COLUMNS, "origin"]
-    )
+    edge_rows = [r for k in sorted(edges) for r in sorted(edges[k], key=lambda r: str(r["valid_from"]))]
+    edge_frame = pd.DataFrame(edge_rows, columns=[*EDGE_COLUMNS, "origin"])
     alias_frame = pd.DataFrame(
         [aliases[k] for k in sorted(aliases)],
         columns=["concept", "alias", "confidence", "case_sensitive", "origin"],
