@@ -18,7 +18,8 @@ ALLOWED = {
     "impact": {"errors", "events", "graph", "tagging"},
     "analytics": {"errors", "events", "graph", "tagging", "impact", "portfolio"},
     "datasets": {"errors", "events", "portfolio"},
-    "cli": {"errors", "events", "graph", "tagging", "impact", "portfolio", "analytics", "datasets"},
+    "studies": {"errors", "events", "graph", "tagging", "impact", "portfolio", "analytics", "market"},
+    "cli": {"errors", "events", "graph", "tagging", "impact", "portfolio", "analytics", "datasets", "market", "studies"},
 }
 
 

@@ -1,0 +1,110 @@
+"""Reading prices and the bundled GPR index (the studies' only I/O).
+
+The bundled price loader is a stop-gap until :mod:`exposure.market` provides it.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from exposure.errors import MarketDataError
+
+_DATA = "exposure.datasets"
+_BUNDLED = {
+    "us": "data/prices/us_close_2019_2026.csv.gz",
+    "europe": "data/prices/europe_defense_close_2019_2025.csv.gz",
+}
+
+
+def _bundled_path(relative: str) -> Path:
+    return Path(str(resources.files(_DATA).joinpath(relative)))
+
+
+def load_bundled_prices(region: str = "us") -> pd.DataFrame:
+    """Bundled daily closes: ``"us"`` (70 tickers, adjusted) or ``"europe"`` (5 defense names).
+
+    Examples
+    --------
+    >>> prices = load_bundled_prices("us")
+    >>> "LMT" in prices.columns, prices.index.is_monotonic_increasing
+    (True, True)
+    """
+    if region not in _BUNDLED:
+        raise ValueError(f"region={region!r}; use one of {sorted(_BUNDLED)}")
+    return read_prices(_bundled_path(_BUNDLED[region]))
+
+
+def read_prices(path: str | Path, field: str | None = None) -> pd.DataFrame:
+    """Prices from a CSV or Parquet file, wide (date x tickers) or long (date, ticker, price).
+
+    A long file has a ``ticker`` (or ``symbol``) column and one price column: ``field`` if
+    given, else the first of ``adj_close``, ``adjclose``, ``close``, ``price``. The date column
+    is ``date`` (any case), else the first column.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> file = os.path.join(folder, "long.csv")
+    >>> _ = open(file, "w").write("date,ticker,close\\n2024-01-02,A,1\\n2024-01-02,B,2\\n2024-01-03,A,3\\n")
+    >>> read_prices(file)
+    ticker        A    B
+    date
+    2024-01-02  1.0  2.0
+    2024-01-03  3.0  NaN
+    """
+    path = Path(path)
+    if not path.exists():
+        raise MarketDataError("no such file", where=str(path), fix="give the path of a CSV or Parquet price file")
+    try:
+        is_parquet = path.suffix.lower() in (".parquet", ".pq")
+        frame = pd.read_parquet(path) if is_parquet else pd.read_csv(path)
+    except Exception as exc:  # any reader failure means the file is not a price table
+        raise MarketDataError(f"cannot read prices ({type(exc).__name__}: {exc})", where=str(path),
+                              fix="give a CSV or Parquet file with a date column") from None
+    if isinstance(frame.index, pd.DatetimeIndex):
+        frame = frame.reset_index()
+    lower = {str(c).lower(): c for c in frame.columns}
+    date_col = lower.get("date", frame.columns[0])
+    ticker_col = lower.get("ticker", lower.get("symbol"))
+    if ticker_col is not None:
+        candidates = [field] if field else ["adj_close", "adjclose", "adj close", "close", "price"]
+        value_col = next((lower[c.lower()] for c in candidates if c and c.lower() in lower), None)
+        if value_col is None:
+            raise MarketDataError("long price file without a price column", where=str(path),
+                                  field=field or "close", fix="name the price column close, adj_close or price")
+        frame = frame.pivot_table(index=date_col, columns=ticker_col, values=value_col, aggfunc="last")
+        frame.columns.name = "ticker"
+    else:
+        frame = frame.set_index(date_col)
+    try:
+        frame.index = pd.to_datetime(frame.index, utc=False, format="mixed")
+    except (ValueError, TypeError):
+        try:
+            frame.index = pd.DatetimeIndex([pd.Timestamp(v) for v in frame.index])
+        except (ValueError, TypeError) as exc:
+            raise MarketDataError(f"the date column has values that are not dates ({exc})", where=str(path),
+                                  field=str(date_col), fix="write dates as YYYY-MM-DD") from None
+    frame.index.name = "date"
+    return frame.sort_index()
+
+
+def load_gpr() -> pd.DataFrame:
+    """The bundled daily Caldara-Iacoviello geopolitical risk index, 2015 onward.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by calendar date: ``GPRD``, ``GPRD_ACT``, ``GPRD_THREAT``, ``N10D``.
+
+    Examples
+    --------
+    >>> gpr = load_gpr()
+    >>> bool(gpr.loc["2022-02-24", "GPRD"] > gpr["GPRD"].median())
+    True
+    """
+    frame = pd.read_csv(_bundled_path("data/gpr/gpr_daily_2015_2026.csv.gz"), parse_dates=["date"])
+    return frame.set_index("date")
