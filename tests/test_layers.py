@@ -18,8 +18,11 @@ ALLOWED = {
     "impact": {"errors", "events", "graph", "tagging"},
     "analytics": {"errors", "events", "graph", "tagging", "impact", "portfolio"},
     "datasets": {"errors", "events", "portfolio"},
+    "market": {"errors"},
     "studies": {"errors", "events", "graph", "tagging", "impact", "portfolio", "analytics", "market"},
-    "cli": {"errors", "events", "graph", "tagging", "impact", "portfolio", "analytics", "datasets", "market", "studies"},
+    "cli": {
+        "errors", "events", "graph", "tagging", "impact", "portfolio", "analytics", "datasets", "market", "studies",
+    },
 }
 
 

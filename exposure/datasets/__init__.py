@@ -5,6 +5,7 @@ from exposure.datasets._base import (
     load_sample_benchmark,
     load_sample_events,
     load_sample_portfolio,
+    load_sample_prices,
     load_seed_article,
     sample_path,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "load_sample_benchmark",
     "load_sample_events",
     "load_sample_portfolio",
+    "load_sample_prices",
     "load_seed_article",
     "sample_path",
 ]

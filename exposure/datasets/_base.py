@@ -74,3 +74,33 @@ def load_etf_holdings(path: str | Path | None = None):
     table = pd.read_csv(source, dtype={"etf": str, "date": str, "holding": str}, keep_default_na=False,
                         na_values={"holding": [""], "weight_pct": [""]})
     return table
+
+
+SAMPLE_PRICES = {
+    "us": "prices/us_close_2019_2026.csv.gz",
+    "europe": "prices/europe_defense_close_2019_2025.csv.gz",
+}
+SAMPLE_PRICE_CURRENCIES = {"AIR.PA": "EUR", "BA.L": "GBp", "HO.PA": "EUR", "LDO.MI": "EUR", "SAF.PA": "EUR"}
+"""Quote currencies of the bundled European closes (Yahoo's codes; BA.L is in pence)."""
+
+
+def load_sample_prices(region: str = "us"):
+    """Bundled real daily prices, wide (``date`` index x tickers), see ``data/prices/README.md``.
+
+    ``"us"``: adjusted closes of 70 US names and ETFs in USD, 2019-01-02..2026-08-03.
+    ``"europe"``: closes of AIR.PA, BA.L (pence), HO.PA, LDO.MI, SAF.PA in local currency
+    (:data:`SAMPLE_PRICE_CURRENCIES`), 2019-01-02..2025-08-01. Gaps are left as NaN.
+
+    Examples
+    --------
+    >>> prices = load_sample_prices("us")
+    >>> prices.loc["2022-02-24", ["LMT", "SPY"]].round(2).tolist()
+    [351.19, 403.0]
+    """
+    import pandas as pd
+
+    if region not in SAMPLE_PRICES:
+        raise ValueError(f"region must be one of {sorted(SAMPLE_PRICES)}, not {region!r}")
+    frame = pd.read_csv(sample_path(SAMPLE_PRICES[region]), index_col=0, parse_dates=True)
+    frame.index.name = "date"
+    return frame

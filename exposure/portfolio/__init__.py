@@ -8,6 +8,7 @@ from exposure.portfolio._lookthrough import (
     look_through,
     read_etf_holdings,
 )
+from exposure.portfolio._valuation import Valuation, value_holdings
 
 __all__ = [
     "EtfHoldingsSource",
@@ -16,7 +17,9 @@ __all__ = [
     "LookThroughReport",
     "LookThroughWarning",
     "Portfolio",
+    "Valuation",
     "look_through",
     "read_etf_holdings",
     "read_holdings",
+    "value_holdings",
 ]

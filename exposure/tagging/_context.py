@@ -4,8 +4,9 @@ Two rules keep the graph linear while reading a little more than single words:
 
 * a theme whose ``direction`` is ``sentence`` (an industry such as airlines, or a level that
   moves both ways such as interest rates, as opposed to a driver such as defense spending whose
-  mention counts in its favour) takes its sign from its sentence's direction words ("airlines
-  cancelled routes" is bad news for airlines; a bare mention says nothing);
+  mention counts in its favour), and any GICS industry, takes its sign from its sentence's
+  direction words ("airlines cancelled routes" is bad news for airlines; a bare mention says
+  nothing);
 * a country or organisation named in the same sentence as a theme activates the systems it
   operates that serve the theme ("Lithuania asks for more air defences" -> NASAMS, RBS 70),
   sharing one unit of activation in proportion to the ``operates`` weights.
@@ -27,12 +28,16 @@ _NEGATIVE = frozenset(normalize_token(w) for w in (
     "suspend suspended ground grounded disrupt disrupted disrupts disruption divert diverted hit "
     "hurt slump slumped plunge plunged fall fell drop dropped decline declined loss losses warn "
     "warned warning downgrade downgraded ban banned weaker lower reduce reduced delay delayed "
-    "tumble tumbled sink sank slash slashed collapse collapsed stranded"
+    "tumble tumbled sink sank slash slashed collapse collapsed stranded ease eased easing loosen "
+    "loosened dovish slide slid dip dipped retreat retreated weaken weakened slowdown slowed "
+    "contraction shortage"
 ).split())
 _POSITIVE = frozenset(normalize_token(w) for w in (
     "rise rose rises jump jumped surge surged rally rallied boost boosted gain gained record beat "
     "upgrade upgraded expand expanded expansion increase increased higher strong stronger raise "
-    "raised soar soared recover recovered recovery resume resumed reopen reopened"
+    "raised soar soared recover recovered recovery resume resumed reopen reopened hike hikes hiked "
+    "tighten tightened tightening climb climbed spike spiked lift lifted hawkish accelerate "
+    "accelerated"
 ).split())
 
 

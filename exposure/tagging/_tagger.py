@@ -34,7 +34,8 @@ class Vocabulary:
     def from_graph(cls, graph) -> Vocabulary:
         nodes, edges = graph.nodes, graph.edges
         directions = nodes["direction"].to_dict() if "direction" in nodes else {}
-        sentence_signed = frozenset(node for node, d in directions.items() if d == "sentence")
+        industries = nodes.index[nodes["kind"] == "gics"]
+        sentence_signed = frozenset(node for node, d in directions.items() if d == "sentence") | set(industries)
         implies = edges[edges["relation"] == "implies"]
         serves: dict[str, set[str]] = {}
         for system, theme in zip(implies["from_id"], implies["to_id"]):
