@@ -30,17 +30,21 @@ class UserTableWarning(UserWarning):
 
 
 def current_edges(history: pd.DataFrame) -> pd.DataFrame:
-    """One row per edge key: the row with the latest validity (the edge's newest known state).
+    """The current graph: per edge key its newest row, unless that row has ended.
 
     Rows of one key never overlap in validity, so the latest ``valid_from`` (an empty one counts
-    as the earliest) is the latest row. Keys with one row keep it, whatever its validity.
+    as the earliest) is the newest row. A newest row with a ``valid_to`` means the edge no longer
+    holds (a delisted security, a country that left an organisation), so the key is dropped; the
+    rule depends on the data only, never on the day it runs. :meth:`KnowledgeGraph.as_of` sees
+    every row.
     """
     keys = ["from_id", "relation", "to_id"]
-    if history.empty or not history.duplicated(keys).any():
+    if history.empty:
         return history
     ordered = history.sort_values([*keys, "valid_from"], kind="stable")
-    latest = ordered.drop_duplicates(keys, keep="last")
-    return history.loc[history.index.isin(latest.index)].reset_index(drop=True)
+    newest = ordered.drop_duplicates(keys, keep="last")
+    newest = newest[newest["valid_to"] == ""]
+    return history.loc[history.index.isin(newest.index)].reset_index(drop=True)
 
 
 class KnowledgeGraph:
@@ -49,8 +53,9 @@ class KnowledgeGraph:
     Build one with :meth:`load` (the default graph plus your own files) rather than directly.
 
     An edge may have several rows with disjoint validity intervals (its history). The full graph
-    computes with each edge's latest row (:attr:`edges`), so results do not depend on the day
-    they are run; :meth:`as_of` gives the graph of a date, and :attr:`edge_history` every row.
+    computes with the current edges (:attr:`edges`: each edge's newest row, dropped when it has
+    ended), so results do not depend on the day they are run; :meth:`as_of` gives the graph of a
+    date, and :attr:`edge_history` every row.
 
     Parameters
     ----------
@@ -58,6 +63,8 @@ class KnowledgeGraph:
         Validated tables as produced by the loader (``edges`` may hold history rows).
     overrides : sequence of str
         What later sources replaced in earlier ones, for the record.
+    dated : str, optional
+        Set by :meth:`as_of`: the edges are the rows valid on that day and are used as given.
     rejects : sequence of Reject
         Rows of user exposure tables that were refused, for the record.
 
@@ -79,10 +86,12 @@ class KnowledgeGraph:
         *,
         overrides: Iterable[str] = (),
         rejects: Iterable[Reject] = (),
+        dated: str | None = None,
     ) -> None:
         self._nodes = nodes
         self._history = edges
-        self._edges = current_edges(edges)
+        self.dated = dated
+        self._edges = edges if dated else current_edges(edges)
         self._aliases = aliases
         self.overrides: tuple[str, ...] = tuple(overrides)
         self.rejects: tuple[Reject, ...] = tuple(rejects)
@@ -144,7 +153,8 @@ class KnowledgeGraph:
     def edges(self) -> pd.DataFrame:
         """Edges: ``from_id, relation, to_id, weight, source, as_of, valid_from, valid_to, note, origin``.
 
-        One row per edge: its latest row when it has history (see :attr:`edge_history`).
+        One row per current edge: its newest row, left out when that row has ended (see
+        :attr:`edge_history`).
         """
         return self._edges.copy(deep=False)
 
@@ -307,7 +317,7 @@ class KnowledgeGraph:
             (edges["valid_to"] == "") | (edges["valid_to"] >= day)
         )
         return KnowledgeGraph(self._nodes, edges[keep].reset_index(drop=True), self._aliases,
-                              overrides=self.overrides, rejects=self.rejects)
+                              overrides=self.overrides, rejects=self.rejects, dated=day)
 
     def compile(self, *, decay: float = 0.5, max_hops: int = 4) -> CompiledGraph:
         """Sparse impact operators for this graph version (cached per ``decay, max_hops``)."""

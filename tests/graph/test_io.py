@@ -124,3 +124,16 @@ def test_same_id_in_two_files_of_one_source_is_an_error(tmp_path):
     (folder / "more_nodes.csv").write_text("id,label,description\nsystem:nasams,NASAMS again,\n")
     with pytest.raises(ex.GraphError, match="duplicate node system:nasams"):
         ex.KnowledgeGraph.load(folder, include_default=False)
+
+
+def test_ended_edge_leaves_the_current_graph_but_not_its_past(tmp_path):
+    folder = _copy_mini(tmp_path)
+    text = (folder / "edges.csv").read_text().replace(
+        "company:skyair,listed_as,security:SKY,1,Yahoo,2025-01-01,,,",
+        "company:skyair,listed_as,security:SKY,1,Yahoo,2025-01-01,2010-01-01,2023-07-28,delisted",
+    )
+    (folder / "edges.csv").write_text(text)
+    graph = ex.KnowledgeGraph.load(folder, include_default=False)
+    assert "SKY" not in graph.securities.index
+    assert "SKY" in graph.as_of("2022-02-24").securities.index
+    assert graph.as_of("2022-02-24").dated == "2022-02-24"
