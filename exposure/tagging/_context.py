@@ -4,9 +4,11 @@ Two rules keep the graph linear while reading a little more than single words:
 
 * a theme whose ``direction`` is ``sentence`` (an industry such as airlines, or a level that
   moves both ways such as interest rates, as opposed to a driver such as defense spending whose
-  mention counts in its favour), and any GICS industry, takes its sign from its sentence's
-  direction words ("airlines cancelled routes" is bad news for airlines; a bare mention says
-  nothing);
+  mention counts in its favour), and any GICS industry, takes its sign from the direction words
+  of its clause ("airlines cancelled routes" is bad news for airlines; "bank shares rose while
+  homebuilders slid" is good for banks and bad for homebuilders; a bare mention says nothing),
+  unless a driver named in the same sentence already implies it ("export controls ... chip
+  equipment makers" is read through the signed edge export-controls -> equipment, not words);
 * a country or organisation named in the same sentence as a theme activates the systems it
   operates that serve the theme ("Lithuania asks for more air defences" -> NASAMS, RBS 70),
   sharing one unit of activation in proportion to the ``operates`` weights.
@@ -22,6 +24,9 @@ from exposure.tagging._gazetteer import Mention
 from exposure.tagging._normalize import normalize_token, tokenize
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+_CLAUSE_BREAK = re.compile(
+    r"[,;:]|\b(?:while|as|but|whereas|although|though|amid|despite|after|because|on)\b", re.IGNORECASE
+)
 
 _NEGATIVE = frozenset(normalize_token(w) for w in (
     "cancel cancelled cancels cut cuts closed close closes closure shut shuts halt halted halts "
@@ -30,11 +35,11 @@ _NEGATIVE = frozenset(normalize_token(w) for w in (
     "warned warning downgrade downgraded ban banned weaker lower reduce reduced delay delayed "
     "tumble tumbled sink sank slash slashed collapse collapsed stranded ease eased easing loosen "
     "loosened dovish slide slid dip dipped retreat retreated weaken weakened slowdown slowed "
-    "contraction shortage"
+    "contraction shortage restriction curb crackdown blacklist"
 ).split())
 _POSITIVE = frozenset(normalize_token(w) for w in (
     "rise rose rises jump jumped surge surged rally rallied boost boosted gain gained record beat "
-    "upgrade upgraded expand expanded expansion increase increased higher strong stronger raise "
+    "upgrade upgraded increase increased higher strong stronger raise "
     "raised soar soared recover recovered recovery resume resumed reopen reopened hike hikes hiked "
     "tighten tightened tightening climb climbed spike spiked lift lifted hawkish accelerate "
     "accelerated"
@@ -71,14 +76,53 @@ def _sentence_of(spans: Sequence[tuple[int, int]], position: int) -> int:
     return len(spans) - 1
 
 
-def sign_by_sentence(text: str, mentions: Sequence[Mention], concepts: frozenset[str]) -> list[Mention]:
-    """Give mentions of the chosen concepts the direction of their sentence."""
+def clause_direction(text: str, start: int, end: int, position: int) -> int:
+    """Direction of the clause of ``text[start:end]`` that holds character ``position``."""
+    bounds = [start, *(start + m.end() for m in _CLAUSE_BREAK.finditer(text[start:end])), end]
+    for left, right in zip(bounds, bounds[1:]):
+        if left <= position < right:
+            return sentence_direction(text[left:right])
+    return 0
+
+
+def sign_by_sentence(
+    text: str,
+    mentions: Sequence[Mention],
+    concepts: frozenset[str],
+    drivers_of: dict[str, frozenset[str]] | None = None,
+) -> list[Mention]:
+    """Give mentions of the chosen concepts the direction of their clause.
+
+    Parameters
+    ----------
+    concepts : frozenset of str
+        Concepts signed by their clause.
+    drivers_of : dict, optional
+        Concept -> concepts that imply it. When one of them is named in the same sentence, the
+        mention carries nothing (sign 0): the driver's signed edge says which way it goes.
+
+    Examples
+    --------
+    >>> text = "Bank shares rose while homebuilders slid."
+    >>> found = [Mention("theme:banks", "Bank shares", 0, 11, 1.0),
+    ...          Mention("theme:housing", "homebuilders", 23, 35, 1.0)]
+    >>> [m.sign for m in sign_by_sentence(text, found, frozenset({"theme:banks", "theme:housing"}))]
+    [1, -1]
+    """
+    drivers_of = drivers_of or {}
     spans = sentence_spans(text)
+    named: dict[int, set[str]] = {}
+    for mention in mentions:
+        named.setdefault(_sentence_of(spans, mention.start), set()).add(mention.concept)
     signed = []
     for mention in mentions:
-        if mention.concept in concepts:
-            start, end = spans[_sentence_of(spans, mention.start)]
-            mention = replace(mention, sign=sentence_direction(text[start:end]))
+        if mention.concept in concepts and mention.start >= 0:
+            number = _sentence_of(spans, mention.start)
+            if drivers_of.get(mention.concept, frozenset()) & named[number]:
+                direction = 0
+            else:
+                direction = clause_direction(text, *spans[number], mention.start)
+            mention = replace(mention, sign=direction)
         signed.append(mention)
     return signed
 

@@ -28,6 +28,7 @@ class Vocabulary:
     tags: dict[str, str]
     owners: dict[str, str]
     sentence_signed: frozenset[str]
+    drivers_of: dict[str, frozenset[str]]
     operated: dict[str, list[tuple[str, float, frozenset[str]]]]
 
     @classmethod
@@ -37,6 +38,10 @@ class Vocabulary:
         industries = nodes.index[nodes["kind"] == "gics"]
         sentence_signed = frozenset(node for node, d in directions.items() if d == "sentence") | set(industries)
         implies = edges[edges["relation"] == "implies"]
+        drivers: dict[str, set[str]] = {}
+        for source, target in zip(implies["from_id"], implies["to_id"]):
+            if target in sentence_signed:
+                drivers.setdefault(target, set()).add(source)
         serves: dict[str, set[str]] = {}
         for system, theme in zip(implies["from_id"], implies["to_id"]):
             serves.setdefault(system, set()).add(theme)
@@ -50,6 +55,7 @@ class Vocabulary:
             tags=tag_lookup(graph),
             owners=dict(zip(securities["security_id"], securities["company_id"])),
             sentence_signed=sentence_signed,
+            drivers_of={target: frozenset(sources) for target, sources in drivers.items()},
             operated=operated,
         )
 
@@ -89,7 +95,7 @@ def tag_event(
     """
     vocab = vocabulary_for(graph)
     text = event.text
-    mentions = sign_by_sentence(text, vocab.gazetteer.find(text), vocab.sentence_signed)
+    mentions = sign_by_sentence(text, vocab.gazetteer.find(text), vocab.sentence_signed, vocab.drivers_of)
     mentions += operated_system_mentions(text, mentions, vocab.operated)
     unknown_tags = []
     for tag in event.tags:
