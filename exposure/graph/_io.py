@@ -16,7 +16,6 @@ import io
 import json
 import math
 from collections.abc import Iterable
-from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import networkx as nx
 import pandas as pd
 
 from exposure.errors import GraphError, Reject
-from exposure.graph._schema import NODE_KINDS, RELATIONS, node_kind
+from exposure.graph._schema import NODE_KINDS, RELATIONS, edge_dates, node_kind
 from exposure.graph._user_tables import REQUIRED_EXPOSURE_COLUMNS, apply_exposure_rows, overlapping, span
 
 NODE_COLUMNS = ("id", "label", "description")
@@ -110,10 +109,6 @@ def read_graph_tables(paths: Iterable[str | Path]) -> dict[str, list[dict[str, s
                 clean["root"] = str(root)
                 tables[kind].append(clean)
     return tables
-
-
-def _parse_date(text: str) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 class _Problems:
@@ -212,9 +207,7 @@ def validate_tables(
             problems.add(row, "source", "empty", "say where the edge comes from (document, or 'curated: why')")
             continue
         try:
-            as_of = _parse_date(row.get("as_of", ""))
-            valid_from = _parse_date(row.get("valid_from", ""))
-            valid_to = _parse_date(row.get("valid_to", ""))
+            as_of, valid_from, valid_to = edge_dates(row)
         except ValueError as exc:
             problems.add(row, "as_of/valid_from/valid_to", str(exc), "write dates as YYYY-MM-DD")
             continue

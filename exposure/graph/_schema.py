@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 NODE_KINDS: tuple[str, ...] = (
@@ -91,6 +92,15 @@ RELATIONS: dict[str, Relation] = {
         ),
     )
 }
+
+
+def edge_dates(row: dict[str, str]) -> tuple[date | None, date | None, date | None]:
+    """``as_of, valid_from, valid_to`` of an edge row (empty -> None); ValueError if malformed."""
+
+    def parse(text: str) -> date | None:
+        return date.fromisoformat(text) if text else None
+
+    return parse(row.get("as_of", "")), parse(row.get("valid_from", "")), parse(row.get("valid_to", ""))
 
 
 def node_kind(node_id: str) -> str:

@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import difflib
 import math
-from datetime import date
 
 from exposure.errors import Reject
+from exposure.graph._schema import edge_dates
 
 EXPOSURE_TABLE_COLUMNS = ("ticker", "theme", "weight", "source", "as_of", "valid_from", "valid_to", "note")
 REQUIRED_EXPOSURE_COLUMNS = ("ticker", "theme", "weight", "source")
@@ -73,10 +73,6 @@ def _reject(row: dict[str, str], field: str, problem: str, fix: str) -> Reject:
 def _close(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=3, cutoff=0.75)
     return f"did you mean {', '.join(close)}?" if close else ""
-
-
-def _parse_date(text: str) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 def apply_exposure_rows(
@@ -153,9 +149,7 @@ def apply_exposure_rows(
                                    "or 'curated: <reason>')"))
             continue
         try:
-            as_of = _parse_date(row.get("as_of", ""))
-            valid_from = _parse_date(row.get("valid_from", ""))
-            valid_to = _parse_date(row.get("valid_to", ""))
+            as_of, valid_from, valid_to = edge_dates(row)
         except ValueError as exc:
             rejects.append(_reject(row, "as_of/valid_from/valid_to", str(exc), "write dates as YYYY-MM-DD"))
             continue
