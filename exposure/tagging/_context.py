@@ -11,7 +11,10 @@ Two rules keep the graph linear while reading a little more than single words:
   equipment makers" is read through the signed edge export-controls -> equipment, not words);
 * a country or organisation named in the same sentence as a theme activates the systems it
   operates that serve the theme ("Lithuania asks for more air defences" -> NASAMS, RBS 70),
-  sharing one unit of activation in proportion to the ``operates`` weights.
+  sharing one unit of activation in proportion to the ``operates`` weights;
+* a theme with a regional variant (a sub-theme with a ``region``), named in a sentence that
+  names a place of that region, is read as the variant: air defence asked for by Lithuania is
+  European air defence, which Indian or Korean makers do not sell.
 """
 
 from __future__ import annotations
@@ -158,3 +161,44 @@ def operated_system_mentions(
                         weight / total * min(operator.confidence, theme_mention.confidence), "context",
                     ))
     return found
+
+
+def localize(
+    text: str,
+    mentions: Sequence[Mention],
+    variants: dict[str, list[tuple[str, str]]],
+    regions_of: dict[str, frozenset[str]],
+) -> list[Mention]:
+    """Read theme mentions as their regional variant when their sentence names a place of it.
+
+    Parameters
+    ----------
+    variants : dict
+        Theme -> ``[(regional sub-theme, region id), ...]``.
+    regions_of : dict
+        Place (country or region) -> the regions it lies in, itself included for regions.
+
+    Examples
+    --------
+    >>> text = "Lithuania asks for more air defences."
+    >>> found = [Mention("country:LT", "Lithuania", 0, 9, 1.0),
+    ...          Mention("theme:air-missile-defense", "air defences", 24, 36, 0.9)]
+    >>> variants = {"theme:air-missile-defense": [("theme:european-air-defense", "region:europe")]}
+    >>> [m.concept for m in localize(text, found, variants, {"country:LT": frozenset({"region:europe"})})]
+    ['country:LT', 'theme:european-air-defense']
+    """
+    spans = sentence_spans(text)
+    places: dict[int, set[str]] = {}
+    for mention in mentions:
+        if mention.start >= 0:
+            places.setdefault(_sentence_of(spans, mention.start), set()).update(regions_of.get(mention.concept, ()))
+    localized = []
+    for mention in mentions:
+        if mention.start >= 0 and mention.concept in variants:
+            here = places.get(_sentence_of(spans, mention.start), set())
+            for variant, region in variants[mention.concept]:
+                if region in here:
+                    mention = replace(mention, concept=variant)
+                    break
+        localized.append(mention)
+    return localized

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exposure.events import Event
-from exposure.tagging._context import operated_system_mentions, sign_by_sentence
+from exposure.tagging._context import localize, operated_system_mentions, sign_by_sentence
 from exposure.tagging._gazetteer import Gazetteer, Mention, resolve_tag, tag_lookup
 
 
@@ -30,6 +30,8 @@ class Vocabulary:
     sentence_signed: frozenset[str]
     drivers_of: dict[str, frozenset[str]]
     operated: dict[str, list[tuple[str, float, frozenset[str]]]]
+    variants: dict[str, list[tuple[str, str]]]
+    regions_of: dict[str, frozenset[str]]
 
     @classmethod
     def from_graph(cls, graph) -> Vocabulary:
@@ -49,6 +51,7 @@ class Vocabulary:
         rows = edges[edges["relation"] == "operates"]
         for operator, system, weight in zip(rows["from_id"], rows["to_id"], rows["weight"]):
             operated.setdefault(operator, []).append((system, float(weight), frozenset(serves.get(system, ()))))
+        variants, regions_of = _regional_variants(nodes, edges)
         securities = graph.securities
         return cls(
             gazetteer=Gazetteer.from_graph(graph),
@@ -57,7 +60,35 @@ class Vocabulary:
             sentence_signed=sentence_signed,
             drivers_of={target: frozenset(sources) for target, sources in drivers.items()},
             operated=operated,
+            variants=variants,
+            regions_of=regions_of,
         )
+
+
+def _regional_variants(nodes, edges) -> tuple[dict[str, list[tuple[str, str]]], dict[str, frozenset[str]]]:
+    """Regional sub-themes by parent, and the regions every place lies in.
+
+    A country lies in the regions it is located in or a member of; a region in itself and in every
+    region all of its members lie in (the eastern flank lies in Europe).
+    """
+    regions = nodes["region"].to_dict() if "region" in nodes else {}
+    parent = dict(edges.loc[edges["relation"] == "subtheme_of", ["from_id", "to_id"]].itertuples(index=False))
+    variants: dict[str, list[tuple[str, str]]] = {}
+    for theme, region in sorted(regions.items()):
+        if isinstance(region, str) and region and theme in parent:
+            variants.setdefault(parent[theme], []).append((theme, region))
+    placed = edges[edges["relation"].isin(["located_in", "member_of"]) & edges["from_id"].str.startswith("country:")
+                   & edges["to_id"].str.startswith("region:")]
+    of_country: dict[str, set[str]] = {}
+    members: dict[str, set[str]] = {}
+    for country, region in placed[["from_id", "to_id"]].itertuples(index=False):
+        of_country.setdefault(country, set()).add(region)
+        members.setdefault(region, set()).add(country)
+    regions_of = {country: frozenset(found) for country, found in of_country.items()}
+    for region, countries in members.items():
+        shared = set.intersection(*(of_country[c] for c in countries))
+        regions_of[region] = frozenset(shared | {region})
+    return variants, regions_of
 
 
 _CACHE: dict[str, Vocabulary] = {}
@@ -97,6 +128,7 @@ def tag_event(
     text = event.text
     mentions = sign_by_sentence(text, vocab.gazetteer.find(text), vocab.sentence_signed, vocab.drivers_of)
     mentions += operated_system_mentions(text, mentions, vocab.operated)
+    mentions = localize(text, mentions, vocab.variants, vocab.regions_of)
     unknown_tags = []
     for tag in event.tags:
         node = resolve_tag(vocab.tags, tag)

@@ -32,10 +32,11 @@ def _themes(impacts, event_id, n):
 
 def test_seed_article_hits_air_defense_counter_drone_and_european_names(impacts, seed_event):
     top10 = _top(impacts, seed_event.id, 10)
-    assert len(top10 & EUROPEAN_DEFENSE) >= 3
+    assert len(top10 & EUROPEAN_DEFENSE) >= 4
     assert top10 & COUNTER_UAS
     assert _top(impacts, seed_event.id, 15) & US_PRIMES
     assert set(_themes(impacts, seed_event.id, 3)) >= {"theme:air-missile-defense", "theme:counter-drone"}
+    assert "theme:european-air-defense" in _themes(impacts, seed_event.id, 8)
     scores = impacts.matrix.loc[seed_event.id]
     assert all(scores[t] <= 0 for t in AIRLINES)
     assert (scores[list(EUROPEAN_DEFENSE)] > 0).all()
@@ -81,7 +82,9 @@ def test_german_debt_brake_favours_european_names(impacts):
 def test_nato_spending_target(impacts):
     event = "nato-five-percent-2025-06-25"
     assert _themes(impacts, event, 1) == ["theme:defense-spending"]
-    assert "LMT" in _top(impacts, event, 10)
+    # the 5% target binds European allies most (the US already spends about 3.5%): European
+    # names lead, US primes follow
+    assert _top(impacts, event, 15) & US_PRIMES
 
 
 def test_invasion_helps_defense_and_producers_and_hurts_airlines(impacts):
