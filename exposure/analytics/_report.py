@@ -49,9 +49,8 @@ class PortfolioReport:
     sensitivity: pd.Series = field(repr=False, default_factory=lambda: pd.Series(dtype=float))
 
     def themes_frame(self) -> pd.DataFrame:
-        """Per theme: label, exposure, benchmark, active."""
-        frame = self.themes.to_frame()
-        return frame
+        """Per theme: exposure, benchmark, active."""
+        return self.themes.to_frame()
 
     def event_contributions(self, event_id: str) -> pd.Series:
         """Per holding: weight x impact for one event; sums to its sensitivity exactly."""

@@ -1,7 +1,8 @@
 """Returns-based checks of graph exposure: returns, betas, theme baskets, event studies, calibration.
 
 Pure functions on pandas frames of prices or returns (date x ticker); the only I/O is
-:func:`read_prices`, :func:`load_bundled_prices` and :func:`load_gpr`.
+:func:`read_prices` and :func:`load_gpr` (the bundled prices load with
+:func:`exposure.datasets.load_sample_prices`).
 """
 
 from exposure.studies._betas import (
@@ -15,7 +16,7 @@ from exposure.studies._betas import (
     theme_basket,
 )
 from exposure.studies._calendar import Exchange, exchange_of, session_day
-from exposure.studies._data import load_bundled_prices, load_gpr, read_prices
+from exposure.studies._data import load_gpr, read_prices
 from exposure.studies._eventstudy import MODELS, EventStudyResult, event_study
 from exposure.studies._ols import OLSResult, ols, rolling_ols
 from exposure.studies._returns import ReturnsResult, clean_prices, prices_to_returns
@@ -46,7 +47,6 @@ __all__ = [
     "factor_betas",
     "gpr_betas",
     "gpr_changes",
-    "load_bundled_prices",
     "load_gpr",
     "mapped_vs_unmapped",
     "ols",

@@ -1,6 +1,6 @@
-"""Reading prices and the bundled GPR index (the studies' only I/O).
+"""Reading price files and the bundled GPR index (the studies' only I/O).
 
-The bundled price loader is a stop-gap until :mod:`exposure.market` provides it.
+The bundled price sample loads with :func:`exposure.datasets.load_sample_prices`.
 """
 
 from __future__ import annotations
@@ -13,28 +13,10 @@ import pandas as pd
 from exposure.errors import MarketDataError
 
 _DATA = "exposure.datasets"
-_BUNDLED = {
-    "us": "data/prices/us_close_2019_2026.csv.gz",
-    "europe": "data/prices/europe_defense_close_2019_2025.csv.gz",
-}
 
 
 def _bundled_path(relative: str) -> Path:
     return Path(str(resources.files(_DATA).joinpath(relative)))
-
-
-def load_bundled_prices(region: str = "us") -> pd.DataFrame:
-    """Bundled daily closes: ``"us"`` (70 tickers, adjusted) or ``"europe"`` (5 defense names).
-
-    Examples
-    --------
-    >>> prices = load_bundled_prices("us")
-    >>> "LMT" in prices.columns, prices.index.is_monotonic_increasing
-    (True, True)
-    """
-    if region not in _BUNDLED:
-        raise ValueError(f"region={region!r}; use one of {sorted(_BUNDLED)}")
-    return read_prices(_bundled_path(_BUNDLED[region]))
 
 
 def read_prices(path: str | Path, field: str | None = None) -> pd.DataFrame:

@@ -66,8 +66,8 @@ def test_not_dates_is_a_market_data_error():
 
 
 def test_json_report(us_returns):
-    from exposure.studies import load_bundled_prices
+    from exposure.datasets import load_sample_prices
 
-    data = prices_to_returns(load_bundled_prices("europe")).to_dict()
+    data = prices_to_returns(load_sample_prices("europe")).to_dict()
     row = next(r for r in data["report"] if r["ticker"] == "BA.L")
     assert row["missing_inside"] > 0 and row["last_price"] == "2023-10-06"
