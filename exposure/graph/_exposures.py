@@ -50,12 +50,14 @@ def effective_exposures(edges: pd.DataFrame) -> pd.DataFrame:
     defaults = exposed.loc[~is_company, ["from_id", "to_id", "weight", "source"]]
     classified = edges.loc[edges["relation"] == "classified_as", ["from_id", "to_id"]]
 
+    by_code: dict[str, list[tuple[str, float, str]]] = {}
+    for code, theme, weight, source in defaults.itertuples(index=False):
+        by_code.setdefault(code, []).append((theme, weight, source))
     default_rows = []
     for company, gics in classified.itertuples(index=False):
         seen: set[str] = set()
         for code in gics_ancestors(gics):
-            level_defaults = defaults.loc[defaults["from_id"] == code, ["to_id", "weight", "source"]]
-            for theme, weight, source in level_defaults.itertuples(index=False):
+            for theme, weight, source in by_code.get(code, ()):
                 if theme not in seen:
                     seen.add(theme)
                     default_rows.append((company, theme, weight, "industry default", source, code))
