@@ -20,8 +20,10 @@ ALLOWED = {
     "datasets": {"errors", "events", "portfolio"},
     "market": {"errors"},
     "studies": {"errors", "events", "graph", "tagging", "impact", "portfolio", "analytics", "market"},
+    "streams": {"errors", "events", "graph", "tagging", "impact", "portfolio", "analytics"},
     "cli": {
         "errors", "events", "graph", "tagging", "impact", "portfolio", "analytics", "datasets", "market", "studies",
+        "streams",
     },
 }
 

@@ -15,20 +15,24 @@ from exposure.analytics._exposure import (
     sector_exposure,
     theme_exposure,
 )
+from exposure.analytics._many import PortfolioSet, event_exposures, theme_exposures
 from exposure.analytics._report import PortfolioReport, portfolio_report
 from exposure.analytics._results import Coverage, ThemeExposure
 
 __all__ = [
     "Coverage",
     "PortfolioReport",
+    "PortfolioSet",
     "ThemeExposure",
     "WeightsLike",
     "country_exposure",
     "coverage",
     "event_contributions",
+    "event_exposures",
     "event_sensitivity",
     "group_exposure",
     "portfolio_report",
     "sector_exposure",
     "theme_exposure",
+    "theme_exposures",
 ]

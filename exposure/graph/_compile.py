@@ -78,6 +78,9 @@ class CompiledGraph:
     theme_activation : scipy.sparse.csr_array
         concepts x themes: how much activating a concept activates each theme (walks of at most
         ``max_hops - 1`` steps, so that one step is left to reach a company).
+    exposure : scipy.sparse.csr_array
+        securities x themes: the effective exposure of each security's issuer to each theme, in
+        [0, 1] (the table :meth:`KnowledgeGraph.security_exposures` shows densely).
     """
 
     version: str
@@ -90,6 +93,7 @@ class CompiledGraph:
     listings: pd.DataFrame = field(repr=False)
     impact: sp.csr_array = field(repr=False)
     theme_activation: sp.csr_array = field(repr=False)
+    exposure: sp.csr_array = field(repr=False)
 
     def concept_positions(self, ids) -> np.ndarray:
         """Row positions of concept ids (``-1`` for ids that are not concepts)."""
@@ -139,7 +143,28 @@ def compile_operators(
         version=version, decay=decay, max_hops=max_hops, concepts=concepts,
         securities=securities, themes=themes, steps=steps, listings=listings,
         impact=impact, theme_activation=theme_activation,
+        exposure=_exposure_operator(exposures, listings, securities, themes),
     )
+
+
+def _exposure_operator(exposures: pd.DataFrame, listings: pd.DataFrame, securities: pd.Index,
+                       themes: pd.Index) -> sp.csr_array:
+    """securities x themes effective exposures: a company's row repeated for each of its listings."""
+    company_rows = pd.Index(sorted(set(exposures["company"]) | set(listings["company"])))
+    by_company = sp.csr_array(
+        (exposures["weight"].to_numpy(float),
+         (company_rows.get_indexer(exposures["company"]), themes.get_indexer(exposures["theme"]))),
+        shape=(len(company_rows), len(themes)),
+    )
+    listing = sp.csr_array(
+        (np.ones(len(listings)),
+         (securities.get_indexer(listings["security"]), company_rows.get_indexer(listings["company"]))),
+        shape=(len(securities), len(company_rows)),
+    )
+    table = sp.csr_array(listing @ by_company)
+    table.eliminate_zeros()
+    table.sort_indices()
+    return table
 
 
 def _walk_sum(steps: sp.csr_array, end: sp.csr_array, hops: int) -> sp.csr_array:

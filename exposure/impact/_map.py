@@ -7,12 +7,14 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 
 from exposure.errors import UnknownConceptError
 from exposure.events import Event
 from exposure.graph import CompiledGraph, KnowledgeGraph, default_graph
 from exposure.impact._activation import activation_matrix, concept_activations
+from exposure.impact._batch import score_events, theme_scores
 from exposure.impact._explain import Walk, walks
 from exposure.tagging import TaggedEvent, tag_event
 from exposure.tagging._gazetteer import mentions_frame
@@ -70,8 +72,8 @@ class EventImpacts:
         self._compiled = compiled
         self._index = {e.id: i for i, e in enumerate(self.events)}
         x = activation_matrix(self._activations, compiled.concepts)
-        self._scores = (x @ compiled.impact).toarray()
-        self._theme_scores = (x @ compiled.theme_activation).toarray()
+        self._scores = score_events(x, compiled)
+        self._theme_scores = theme_scores(x, compiled)
 
     def __len__(self) -> int:
         return len(self.events)
@@ -80,18 +82,33 @@ class EventImpacts:
         return (f"EventImpacts(events={len(self.events)}, securities={len(self._compiled.securities)}, "
                 f"graph_version={self.graph_version!r})")
 
+    @property
+    def scores(self) -> sp.csr_array:
+        """Scores as a sparse events x securities matrix (rows: :attr:`events`, columns: :attr:`tickers`)."""
+        return self._scores
+
+    @cached_property
+    def tickers(self) -> pd.Index:
+        """Column order of :attr:`scores` and :attr:`matrix`."""
+        return pd.Index([s.removeprefix("security:") for s in self._compiled.securities], name="ticker")
+
     @cached_property
     def matrix(self) -> pd.DataFrame:
-        """Scores as a dense DataFrame: event id x ticker."""
-        tickers = [s.removeprefix("security:") for s in self._compiled.securities]
-        return pd.DataFrame(self._scores, index=pd.Index([e.id for e in self.events], name="event_id"),
-                            columns=pd.Index(tickers, name="ticker"))
+        """Scores as a dense DataFrame: event id x ticker (for large batches use :attr:`scores`)."""
+        return pd.DataFrame(self._scores.toarray(), index=pd.Index([e.id for e in self.events], name="event_id"),
+                            columns=self.tickers)
 
     @cached_property
     def theme_matrix(self) -> pd.DataFrame:
         """Theme activations: event id x theme id."""
-        return pd.DataFrame(self._theme_scores, index=pd.Index([e.id for e in self.events], name="event_id"),
+        return pd.DataFrame(self._theme_scores.toarray(),
+                            index=pd.Index([e.id for e in self.events], name="event_id"),
                             columns=pd.Index(self._compiled.themes, name="theme"))
+
+    def _row(self, matrix: sp.csr_array, labels: pd.Index, position: int) -> pd.Series:
+        """Non-zero entries of one row of a sparse result, as a Series."""
+        start, end = matrix.indptr[position], matrix.indptr[position + 1]
+        return pd.Series(matrix.data[start:end], index=labels[matrix.indices[start:end]])
 
     @cached_property
     def mentions(self) -> pd.DataFrame:
@@ -132,8 +149,7 @@ class EventImpacts:
             descending then ticker, so names hurt by the event appear beside names helped.
         """
         row = self._position(event_id)
-        scores = self.matrix.iloc[row]
-        scores = scores[scores != 0]
+        scores = self._row(self._scores, self.tickers, row)
         order = sorted(scores.index, key=lambda t: (-abs(scores[t]), t))
         chosen = order if n is None else order[:n]
         info = self.graph.securities.reindex(chosen)
@@ -151,8 +167,7 @@ class EventImpacts:
 
     def themes(self, event_id: str | None = None, n: int | None = 10) -> pd.DataFrame:
         """Themes the event activates most: theme, label, score (signed)."""
-        row = self.theme_matrix.iloc[self._position(event_id)]
-        row = row[row != 0]
+        row = self._row(self._theme_scores, self._compiled.themes, self._position(event_id))
         order = sorted(row.index, key=lambda t: (-abs(row[t]), t))
         order = order if n is None else order[:n]
         labels = self.graph.nodes["label"]
@@ -173,7 +188,7 @@ class EventImpacts:
         security = ticker if ticker.startswith("security:") else f"security:{ticker}"
         found = walks(self._compiled, self._activations[row], [security]).get(security, [])
         known = security in self._compiled.securities
-        score = float(self.matrix.iat[row, self._compiled.securities.get_loc(security)]) if known else 0.0
+        score = float(self._scores[row, self._compiled.securities.get_loc(security)]) if known else 0.0
         labels = self.graph.nodes["label"]
         chosen = found if top is None else found[:top]
         said: dict[str, list[str]] = {}
