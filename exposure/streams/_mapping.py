@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import date, timedelta, timezone
+from datetime import date, timedelta, UTC
 
 import numpy as np
 import pandas as pd
@@ -181,7 +181,7 @@ def map_event_batch(
     for position, event in enumerate(events):
         scoring = graph
         if dated is not None and event.published_at is not None:
-            scoring = dated.on(event.published_at.astimezone(timezone.utc).date().isoformat())
+            scoring = dated.on(event.published_at.astimezone(UTC).date().isoformat())
         groups.setdefault(scoring.version, []).append(position)
         chosen[scoring.version] = scoring
     parts = [(positions, _score(events, positions, chosen[version], settings, top, portfolios))
@@ -232,8 +232,9 @@ def _score(events: Sequence[Event], positions: list[int], graph: KnowledgeGraph,
     if portfolios is not None and len(portfolios):
         matrix = event_exposures(portfolios, compiled, x)
         n_events, n_portfolios = matrix.shape
+        rows = np.repeat(np.arange(n_events), n_portfolios)
         exposures = _typed("exposures", {
-            "event_id": np.repeat(ids, n_portfolios), "published_at": published.array.take(np.repeat(np.arange(n_events), n_portfolios)),
+            "event_id": ids[rows], "published_at": published.array.take(rows),
             "portfolio": np.tile(np.asarray(portfolios.names, dtype=object).astype(str), n_events),
             "exposure": matrix.ravel(),
         })
