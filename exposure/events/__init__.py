@@ -14,18 +14,23 @@ from exposure.events._readers import (
     events_to_frame,
     read_events,
 )
+from exposure.events._stream import EventBatch, iter_event_batches, read_rejects, write_rejects
 
 __all__ = [
     "Event",
+    "EventBatch",
     "content_id",
     "events_from_frame",
     "events_from_records",
     "events_to_frame",
+    "iter_event_batches",
     "load_gdelt_theme_map",
     "parse_article",
     "read_article",
     "read_events",
     "read_gdelt_events",
     "read_gdelt_gkg",
+    "read_rejects",
     "split_tags",
+    "write_rejects",
 ]

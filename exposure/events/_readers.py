@@ -297,10 +297,13 @@ class _Unreadable:
     reason: str
 
 
-def _validate(items: Iterable[Item], *, unit: str) -> tuple[list[Event], list[Reject]]:
+def _validate(
+    items: Iterable[Item], *, unit: str, first_seen: dict[str, int] | None = None
+) -> tuple[list[Event], list[Reject]]:
     events: list[Event] = []
     rejects: list[Reject] = []
-    first_seen: dict[str, int] = {}
+    # A caller validating a stream batch by batch passes one dict so duplicates span batches.
+    first_seen = {} if first_seen is None else first_seen
     for number, record, raw in items:
         if isinstance(record, _Unreadable):
             rejects.append(Reject(number, record.reason, raw))

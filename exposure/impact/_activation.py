@@ -46,16 +46,14 @@ def concept_activations(mentions: Sequence[Mention], market_impact: float) -> di
 
 
 def activation_matrix(activations: Sequence[dict[str, float]], concepts: pd.Index) -> sp.csr_array:
-    """Stack per-event activations into a sparse events x concepts matrix (unknown ids skipped)."""
-    rows, cols, vals = [], [], []
-    for row, act in enumerate(activations):
-        positions = concepts.get_indexer(list(act))
-        for pos, value in zip(positions, act.values()):
-            if pos >= 0 and value != 0:
-                rows.append(row)
-                cols.append(pos)
-                vals.append(value)
-    return sp.csr_array(
-        (np.asarray(vals, float), (np.asarray(rows, int), np.asarray(cols, int))),
-        shape=(len(activations), len(concepts)),
-    )
+    """Stack per-event activations into a sparse events x concepts matrix (unknown ids skipped).
+
+    One index lookup for the whole batch, whatever its size.
+    """
+    counts = np.fromiter((len(act) for act in activations), dtype=np.int64, count=len(activations))
+    ids = [concept for act in activations for concept in act]
+    values = np.fromiter((value for act in activations for value in act.values()), dtype=float, count=len(ids))
+    rows = np.repeat(np.arange(len(activations)), counts)
+    positions = concepts.get_indexer(pd.Index(ids, dtype=object)) if ids else np.zeros(0, dtype=np.int64)
+    keep = (positions >= 0) & (values != 0)
+    return sp.csr_array((values[keep], (rows[keep], positions[keep])), shape=(len(activations), len(concepts)))
