@@ -20,7 +20,9 @@ Two rules keep the graph linear while reading a little more than single words:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from functools import lru_cache
 from dataclasses import replace
 
 from exposure.tagging._gazetteer import Mention
@@ -49,14 +51,18 @@ _POSITIVE = frozenset(normalize_token(w) for w in (
 ).split())
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of a text (paragraph breaks end a sentence too)."""
+@lru_cache(maxsize=8)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Character spans of the sentences of a text (paragraph breaks end a sentence too).
+
+    Cached for the last few texts: the three context rules read the same text in turn.
+    """
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    return tuple((a, b) for a, b in spans if text[a:b].strip())
 
 
 def sentence_direction(sentence: str) -> int:
@@ -73,6 +79,9 @@ def sentence_direction(sentence: str) -> int:
 
 
 def _sentence_of(spans: Sequence[tuple[int, int]], position: int) -> int:
+    number = bisect_right(spans, (position, float("inf"))) - 1
+    if 0 <= number < len(spans) and spans[number][0] <= position < spans[number][1]:
+        return number
     for number, (start, end) in enumerate(spans):
         if start <= position < end:
             return number
