@@ -4,6 +4,7 @@ The single-machine path and the distributed one call the same function,
 :func:`map_event_frame`, on a batch of events; everything downstream is long tables.
 """
 
+from exposure.streams._dask import DaskMappedEvents, exposure_series_dask, map_dask, theme_intensity_dask
 from exposure.streams._mapping import (
     DatedGraphs,
     MappedEvents,
@@ -22,6 +23,7 @@ from exposure.streams._series import (
 )
 
 __all__ = [
+    "DaskMappedEvents",
     "DatedGraphs",
     "MappedEvents",
     "StreamSummary",
@@ -30,10 +32,13 @@ __all__ = [
     "empty_table",
     "event_exposure_series",
     "exposure_series",
+    "exposure_series_dask",
+    "map_dask",
     "map_event_batch",
     "map_event_frame",
     "map_stream",
     "progress",
     "read_mapped",
     "theme_intensity",
+    "theme_intensity_dask",
 ]

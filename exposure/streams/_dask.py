@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import math
 import os
 import warnings
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ from exposure.streams._series import UndatedEventsWarning, exposure_series, them
 if TYPE_CHECKING:
     import dask.dataframe as dd
 
-GraphSource = KnowledgeGraph | str | os.PathLike | Sequence[str | os.PathLike] | None
+GraphSource = KnowledgeGraph | str | os.PathLike | Sequence[str | os.PathLike] | Any | None
 LIST_FIELDS = tuple(name for name, f in Event.model_fields.items() if isinstance(f.default, tuple))
 
 
@@ -119,9 +120,26 @@ def _restore_lists(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**restored) if restored else frame
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=2)
 def _graph_from_files(paths: tuple[str, ...]) -> KnowledgeGraph:
     return KnowledgeGraph.load(*paths)
+
+
+_RESIDENT: dict[str, KnowledgeGraph] = {}
+
+
+def _resident(graph: KnowledgeGraph) -> KnowledgeGraph:
+    """The first graph of this version seen by this process.
+
+    Each computation ships the graph anew, so a worker would otherwise compile every new copy;
+    the version is a content hash, so the kept copy (with its compiled operators) is the same graph.
+    """
+    kept = _RESIDENT.get(graph.version)
+    if kept is None:
+        if len(_RESIDENT) >= 2:
+            _RESIDENT.pop(next(iter(_RESIDENT)))
+        kept = _RESIDENT[graph.version] = graph
+    return kept
 
 
 def _map_partition(
@@ -134,9 +152,9 @@ def _map_partition(
     as_of: bool,
     partition: int,
 ) -> dict[str, pd.DataFrame]:
-    if isinstance(graph, tuple):
-        graph = _graph_from_files(graph)
-    mapped = map_event_frame(_restore_lists(frame), graph, settings=settings, top=top, portfolios=portfolios, as_of=as_of)
+    graph = _graph_from_files(graph) if isinstance(graph, tuple) else _resident(graph)
+    mapped = map_event_frame(_restore_lists(frame), graph, settings=settings, top=top, portfolios=portfolios,
+                             as_of=as_of)
     tables = mapped.tables()
     rejects = tables["rejects"]
     tables["rejects"] = pd.concat(
@@ -165,11 +183,12 @@ def map_dask(
         One row per event, columns named after :class:`~exposure.events.Event` fields (as
         :func:`~exposure.events.events_to_frame` writes them, or as read by
         ``dd.read_json(..., lines=True)``, ``dd.read_csv`` or ``dd.read_parquet``).
-    graph : KnowledgeGraph, path or list of paths, optional
-        A graph object is sent to the cluster once (its operators too, if already compiled);
-        paths are graph files that every worker loads itself, once per process (they must exist
-        on every worker, as for :meth:`KnowledgeGraph.load`). Default: the package's graph,
-        sent from the client.
+    graph : KnowledgeGraph, path, list of paths or Future, optional
+        A graph object enters the task graph once, as one key all partitions depend on (its
+        compiled operators travel with it if it was compiled on the client). Paths are graph
+        files every worker loads itself, once per process, as :meth:`KnowledgeGraph.load` does
+        (they must exist on every worker). A Future of ``client.scatter(graph, broadcast=True)``
+        is used as it is. Default: the package's graph, sent from the client.
     settings, top, portfolios, as_of
         As for :func:`~exposure.streams.map_event_batch`.
 
@@ -185,7 +204,11 @@ def map_dask(
 
     Notes
     -----
-    Duplicate event ids are refused within a partition, not across partitions.
+    - Each worker keeps the graph of the latest two versions it mapped with, with their compiled
+      operators, so it compiles a graph version once, not once per partition or computation.
+    - List fields that Dask turned into text (``"['a', 'b']"``, its ``dataframe.convert-string``
+      default does that to list columns) are read back as lists.
+    - Duplicate event ids are refused within a partition, not across partitions.
 
     Examples
     --------
@@ -200,15 +223,18 @@ def map_dask(
     (6, True)
     """
     dask, dd = _dask()
-    events_from_frame(pd.DataFrame(columns=list(events.columns)))  # raises on a column that is not an event field, before any task runs
+    # A column that is not an event field fails here, on the client, before any task runs.
+    events_from_frame(pd.DataFrame(columns=list(events.columns)))
     settings = settings or ImpactSettings()
     if graph is None:
         graph = default_graph()
     if isinstance(graph, KnowledgeGraph):
         shipped_graph = dask.delayed(graph, name=f"exposure-graph-{graph.version}", traverse=False)
-    else:
+    elif isinstance(graph, (str, os.PathLike, list, tuple)):
         paths = [graph] if isinstance(graph, (str, os.PathLike)) else list(graph)
         shipped_graph = tuple(os.fspath(p) for p in paths)
+    else:
+        shipped_graph = graph  # a Future of client.scatter(graph) or a Delayed: already on the cluster
     shipped_portfolios = None
     if portfolios is not None:
         shipped_portfolios = dask.delayed(portfolios, name="exposure-portfolios-" + dask.base.tokenize(portfolios),
@@ -234,8 +260,6 @@ def _grain(freq: str) -> str:
     if isinstance(offset, pd.offsets.Tick):
         step = pd.Timedelta(offset).value
         if step < day:
-            import math
-
             return f"{math.gcd(step, day)}ns"
     return "D"
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
+from pandas.tseries.frequencies import to_offset
+from pandas.tseries.offsets import Day, Tick
 
 from exposure.analytics import PortfolioSet
 from exposure.events import Event
@@ -29,13 +31,20 @@ class UndatedEventsWarning(UserWarning):
 TableLike = pd.DataFrame | MappedEvents | str | os.PathLike
 
 
+def _anchor(freq: str) -> dict[str, str]:
+    """Fixed-length bins ("2D", "5h") start at the epoch, not at the first day of each batch, so
+    that batches and partitions bin alike; calendar bins (W, ME) are anchored already."""
+    return {"origin": "epoch"} if isinstance(to_offset(freq), (Tick, Day)) else {}
+
+
 def _per_period(frame: pd.DataFrame, key: str, value: str, freq: str) -> tuple[pd.DataFrame, int]:
     undated = frame["published_at"].isna()
     dated = frame[~undated]
     if dated.empty:
         return pd.DataFrame(), int(undated.sum())
-    wide = dated.groupby([pd.Grouper(key="published_at", freq=freq), key], observed=True)[value].sum().unstack(
-        key, fill_value=0.0)
+    dated = dated.assign(published_at=dated["published_at"].dt.tz_convert("UTC").dt.tz_localize(None))
+    period = pd.Grouper(key="published_at", freq=freq, **_anchor(freq))
+    wide = dated.groupby([period, key], observed=True)[value].sum().unstack(key, fill_value=0.0)
     return wide, int(undated.sum())
 
 
@@ -58,7 +67,8 @@ def _aggregate(source: TableLike, table: str, key: str, value: str, freq: str, b
     if not frames:
         return pd.DataFrame(index=pd.DatetimeIndex([], tz="UTC", name="period"), dtype=float)
     combined = pd.concat(frames).fillna(0.0).groupby(level=0).sum()
-    combined = combined.resample(freq).sum()
+    combined = combined.resample(freq, **_anchor(freq)).sum()
+    combined.index = combined.index.tz_localize("UTC")
     combined = combined.reindex(columns=sorted(combined.columns), fill_value=0.0)
     combined.index.name = "period"
     combined.columns.name = key

@@ -157,6 +157,9 @@ def test_theme_intensity_is_the_daily_sum_of_market_impact_times_activation(tmp_
     map_stream(source, tmp_path / "out", graph=graph, top=0, batch_size=7, show_progress=False)
     from_disk = theme_intensity(tmp_path / "out", freq="D", batch_rows=50)
     pd.testing.assert_frame_equal(from_disk, daily, check_exact=False, rtol=0, atol=1e-12, check_freq=False)
+    for freq in ("2D", "5h"):
+        pd.testing.assert_frame_equal(theme_intensity(tmp_path / "out", freq=freq, batch_rows=13),
+                                      theme_intensity(mapped, freq=freq), check_exact=False, rtol=0, atol=1e-12)
     weekly = theme_intensity(mapped, freq="W")
     np.testing.assert_allclose(weekly.sum(), daily.sum(), rtol=0, atol=1e-9)
 
