@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import accumulate, compress, product
 from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
 
-from exposure.tagging._normalize import normalize_token, tokenize
+from exposure.tagging._automaton import OUTSIDE, PhraseIndex, symbol
+from exposure.tagging._normalize import TOKEN, normalize_token, tokenize
 
 Origin = Literal["text", "context", "tag", "vendor_ticker", "pretagged"]
 
@@ -57,7 +59,9 @@ class Gazetteer:
 
     Short all-caps aliases flagged ``case_sensitive`` (``"US"``, ``"SAM"``) match only as written.
     Matching is leftmost-longest without overlaps; a phrase shared by several concepts yields a
-    mention of each.
+    mention of each. One Aho-Corasick pass finds every phrase (see ``_automaton``), so the time per
+    text does not grow with the number of aliases. Folded forms of the text's words are cached;
+    a Gazetteer pickles without its cache.
 
     Parameters
     ----------
@@ -74,14 +78,60 @@ class Gazetteer:
     def __init__(self, entries: Iterable[tuple[str, str, float, bool]]) -> None:
         self._folded: dict[tuple[str, ...], dict[str, float]] = {}
         self._exact: dict[tuple[str, ...], dict[str, float]] = {}
+        fold: dict[str, str] = {}
         for concept, alias, confidence, case_sensitive in entries:
-            key = tuple(t for t, _, _ in tokenize(alias)) if case_sensitive else _folded(alias)
-            if not key:
+            raw = TOKEN.findall(alias)
+            if not raw:
                 continue
-            table = self._exact if case_sensitive else self._folded
+            if case_sensitive:
+                key, table = tuple(raw), self._exact
+            else:
+                for t in raw:
+                    if t not in fold:
+                        fold[t] = normalize_token(t)
+                key, table = tuple([fold[t] for t in raw]), self._folded
             best = table.setdefault(key, {})
             best[concept] = max(best.get(concept, 0.0), float(confidence))
-        self._longest = max((len(k) for k in (*self._folded, *self._exact)), default=0)
+        self._build()
+
+    def _build(self) -> None:
+        # One symbol per folded word and one per case-sensitive spelling. A folded phrase is also
+        # entered with each case-sensitive spelling of its words, since a text word that has such a
+        # spelling is written with that symbol; one leftmost-longest pass then serves both tables.
+        folded: dict[str, str] = {}
+        for key in self._folded:
+            for t in key:
+                if t not in folded:
+                    folded[t] = symbol(len(folded))
+        exact: dict[str, str] = {}
+        for key in self._exact:
+            for t in key:
+                if t not in exact:
+                    exact[t] = symbol(len(folded) + len(exact))
+        spellings: dict[str, list[str]] = {}
+        for t, code in exact.items():
+            spellings.setdefault(normalize_token(t), []).append(code)
+        phrases: dict[str, list] = {}
+        for key, hits in self._folded.items():
+            for codes in product(*([folded[t], *spellings.get(t, ())] for t in key)):
+                phrases.setdefault("".join(codes), [None, None])[0] = hits
+        for key, hits in self._exact.items():
+            phrases.setdefault("".join([exact[t] for t in key]), [None, None])[1] = hits
+        self._index = PhraseIndex({k: _merge(f, e) for k, (f, e) in phrases.items()})
+        self._symbols = folded, exact
+        self._reset_cache()
+
+    def _reset_cache(self) -> None:
+        self._uneven_pieces: set[str] = set()
+        self._codes = _Codes(self._encode)
+
+    def __getstate__(self) -> dict:
+        return {"folded": self._folded, "exact": self._exact, "index": self._index, "symbols": self._symbols}
+
+    def __setstate__(self, state: dict) -> None:
+        self._folded, self._exact = state["folded"], state["exact"]
+        self._index, self._symbols = state["index"], state["symbols"]
+        self._reset_cache()
 
     @classmethod
     def from_graph(cls, graph) -> Gazetteer:
@@ -106,28 +156,68 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._folded) + len(self._exact)
 
+    def _encode(self, piece: str) -> str:
+        words = TOKEN.findall(piece)
+        if words != [piece]:
+            self._uneven_pieces.add(piece)
+        folded, exact = self._symbols
+        return "".join([exact[w] if w in exact else folded.get(normalize_token(w), OUTSIDE) for w in words])
+
     def find(self, text: str) -> list[Mention]:
         """All mentions in a text, in order of position."""
-        tokens = tokenize(text)
-        raw = [t for t, _, _ in tokens]
-        folded = [normalize_token(t) for t in raw]
+        if len(self._codes) > _CACHE_LIMIT:
+            self._reset_cache()
+        # Cutting at ASCII separators keeps every token whole and every character in place;
+        # pieces with apostrophes or other characters are tokenised exactly when first seen.
+        if text.isascii():
+            pieces = text.translate(_ASCII_SEPARATORS).split(" ")
+        else:
+            raw = text.encode("utf-8", "surrogatepass").translate(_SEPARATORS)
+            pieces = raw.decode("utf-8", "surrogatepass").split(" ")
+        found = self._index.find("".join(map(self._codes.__getitem__, pieces)))
+        if not found:
+            return []
+        spans = self._spans(text, pieces, [t for first, end, _ in found for t in (first, end - 1)])
         mentions: list[Mention] = []
-        i = 0
-        while i < len(tokens):
-            for length in range(min(self._longest, len(tokens) - i), 0, -1):
-                hits = {**self._folded.get(tuple(folded[i:i + length]), {})}
-                for concept, conf in self._exact.get(tuple(raw[i:i + length]), {}).items():
-                    hits[concept] = max(hits.get(concept, 0.0), conf)
-                if hits:
-                    start, end = tokens[i][1], tokens[i + length - 1][2]
-                    mentions.extend(
-                        Mention(c, text[start:end], start, end, hits[c]) for c in sorted(hits)
-                    )
-                    i += length
-                    break
-            else:
-                i += 1
+        for (_, _, hits), start, end in zip(found, spans[::2], spans[1::2]):
+            matched = text[start[0]:end[1]]
+            mentions.extend(Mention(c, matched, start[0], end[1], conf) for c, conf in hits)
         return mentions
+
+    def _spans(self, text: str, pieces: list[str], tokens: list[int]) -> list[tuple[int, int]]:
+        """Character spans of the given token numbers."""
+        if not self._uneven_pieces.isdisjoint(pieces):
+            every = [m.span() for m in TOKEN.finditer(text)]
+            return [every[t] for t in tokens]
+        ends = list(accumulate(map(len, pieces)))
+        words = list(compress(range(len(pieces)), pieces))
+        return [(ends[j] + j - len(pieces[j]), ends[j] + j) for j in (words[t] for t in tokens)]
+
+
+class _Codes(dict):
+    """Piece of text -> its tokens' codes, computed on first sight."""
+
+    def __init__(self, encode) -> None:
+        super().__init__({"": ""})
+        self._encode = encode
+
+    def __missing__(self, piece: str) -> str:
+        code = self[piece] = self._encode(piece)
+        return code
+
+
+def _merge(folded: dict[str, float] | None, exact: dict[str, float] | None) -> tuple[tuple[str, float], ...]:
+    hits = dict(folded or {})
+    for concept, conf in (exact or {}).items():
+        hits[concept] = max(hits.get(concept, 0.0), conf)
+    return tuple(sorted(hits.items()))
+
+
+_CACHE_LIMIT = 1_000_000
+_SEPARATORS = bytes(  # UTF-8 bytes: ASCII characters that never belong to a token become spaces
+    c if c >= 0x80 or chr(c) == "'" or TOKEN.fullmatch(chr(c)) else ord(" ") for c in range(256)
+)
+_ASCII_SEPARATORS = {c: " " for c in range(128) if _SEPARATORS[c] == ord(" ")}
 
 
 def tag_lookup(graph) -> dict[str, str]:
