@@ -9,6 +9,12 @@ from exposure.datasets._base import (
     load_seed_article,
     sample_path,
 )
+from exposure.datasets._synthetic import (
+    synthetic_events,
+    synthetic_graph_tables,
+    synthetic_holdings,
+    write_synthetic_graph,
+)
 
 __all__ = [
     "load_etf_holdings",
@@ -18,4 +24,8 @@ __all__ = [
     "load_sample_prices",
     "load_seed_article",
     "sample_path",
+    "synthetic_events",
+    "synthetic_graph_tables",
+    "synthetic_holdings",
+    "write_synthetic_graph",
 ]
