@@ -14,7 +14,7 @@ from pathlib import Path
 
 from exposure.graph._compile import CompiledGraph
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bumped whenever :class:`CompiledGraph` changes shape, which retires every older file."""
 
 
@@ -28,7 +28,7 @@ def compiled_cache_file(folder: str | os.PathLike[str], version: str, decay: flo
     """Where the operators of one graph version and setting live.
 
     >>> compiled_cache_file("/tmp/c", "kg-0123456789ab", 0.5, 4).name
-    'kg-0123456789ab-d0.5-h4-f1.pkl'
+    'kg-0123456789ab-d0.5-h4-f2.pkl'
     """
     return Path(folder) / f"{version}-d{float(decay)!r}-h{int(max_hops)}-f{CACHE_FORMAT}.pkl"
 

@@ -8,11 +8,17 @@ With ``A`` the concepts x concepts step matrix and ``B`` the concepts x securiti
 the impact operator is ``M = sum_{k=0..H} (decay*A)^k B``: entry (c, s) is the sum over all walks
 of at most ``H`` steps from concept c to security s of the product of their weights. A batch of
 events is an events x concepts activation matrix ``X``; its impacts are ``X @ M``.
+
+``M`` is dense-ish by nature (a tag or a broad theme reaches a large part of the universe), so on
+large graphs it is not built: ``X @ M`` is applied as ``(sum_k X (decay*A)^k) B`` from the left,
+and ``M @ R`` (e.g. ``R`` = portfolio weights transposed) from the right, which costs a few
+sparse products whatever the size of the universe. Small graphs get ``M`` at compile time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -20,6 +26,7 @@ import scipy.sparse as sp
 
 from exposure.graph._schema import RELATIONS
 
+MATERIALIZE_CELLS = 50_000_000
 STEP_COLUMNS = ["from_id", "to_id", "weight", "relation", "basis", "source", "via"]
 
 
@@ -74,7 +81,12 @@ class CompiledGraph:
     listings : DataFrame
         ``company, security`` pairs.
     impact : scipy.sparse.csr_array
-        concepts x securities impact operator ``M``.
+        concepts x securities impact operator ``M`` (built on first use for large graphs; prefer
+        :meth:`left_multiply` and :meth:`right_multiply`, which never need it).
+    step_operator : scipy.sparse.csr_array
+        concepts x concepts ``decay * A``.
+    listing : scipy.sparse.csr_array
+        concepts x securities ``B`` (company -> its listings).
     theme_activation : scipy.sparse.csr_array
         concepts x themes: how much activating a concept activates each theme (walks of at most
         ``max_hops - 1`` steps, so that one step is left to reach a company).
@@ -91,13 +103,55 @@ class CompiledGraph:
     themes: pd.Index
     steps: pd.DataFrame = field(repr=False)
     listings: pd.DataFrame = field(repr=False)
-    impact: sp.csr_array = field(repr=False)
+    step_operator: sp.csr_array = field(repr=False)
+    listing: sp.csr_array = field(repr=False)
     theme_activation: sp.csr_array = field(repr=False)
     exposure: sp.csr_array = field(repr=False)
 
     def concept_positions(self, ids) -> np.ndarray:
         """Row positions of concept ids (``-1`` for ids that are not concepts)."""
         return self.concepts.get_indexer(list(ids))
+
+    @cached_property
+    def impact(self) -> sp.csr_array:
+        return _walk_sum(self.step_operator, self.listing, self.max_hops)
+
+    @property
+    def has_impact(self) -> bool:
+        """Whether ``M`` is built (then products with it are one sparse product)."""
+        return "impact" in self.__dict__
+
+    @cached_property
+    def dense_impact(self) -> np.ndarray:
+        """``M`` as a dense array, for :meth:`left_multiply` with ``dense=True`` on small graphs."""
+        return self.impact.toarray()
+
+    def left_multiply(self, activations: sp.csr_array, *, dense: bool = False) -> sp.csr_array | np.ndarray:
+        """``X @ M`` (events x securities), with ``M`` if built, else walking from the left.
+
+        ``dense=True`` returns a numpy array: when an event reaches a large share of the universe
+        (typical: one event reaches half of the default graph's securities), a dense product with
+        a dense ``M`` beats assembling a sparse result several times over.
+        """
+        x = sp.csr_array(activations)
+        if self.has_impact:
+            return x @ self.dense_impact if dense else sp.csr_array(x @ self.impact)
+        total = reach = x
+        for _ in range(self.max_hops):
+            reach = sp.csr_array(reach @ self.step_operator)
+            total = total + reach
+        product = sp.csr_array(total @ self.listing)
+        return product.toarray() if dense else product
+
+    def right_multiply(self, matrix) -> np.ndarray | sp.csr_array:
+        """``M @ R`` (concepts x columns of R, e.g. R = portfolio weights transposed), from the right."""
+        if self.has_impact:
+            return self.impact @ matrix
+        total = reach = self.listing @ matrix
+        for _ in range(self.max_hops):
+            reach = self.step_operator @ reach
+            total = total + reach
+        return total
 
 
 def compile_operators(
@@ -108,8 +162,13 @@ def compile_operators(
     *,
     decay: float,
     max_hops: int,
+    materialize: bool | None = None,
 ) -> CompiledGraph:
-    """Build the impact and theme-activation operators (see module docstring)."""
+    """Build the impact and theme-activation operators (see module docstring).
+
+    ``materialize`` builds ``M`` now; by default only when concepts x securities is below
+    ``MATERIALIZE_CELLS`` (the default graph: 1.8M cells; 50,000 securities: 2.5 billion).
+    """
     if not 0 < decay <= 1:
         raise ValueError(f"decay must lie in (0, 1], got {decay}")
     if max_hops < 1:
@@ -133,18 +192,20 @@ def compile_operators(
          (concepts.get_indexer(listings["company"]), securities.get_indexer(listings["security"]))),
         shape=(n, len(securities)),
     )
-    impact = _walk_sum(step_matrix, listing_matrix, max_hops)
     theme_columns = sp.csr_array(
         (np.ones(len(themes)), (concepts.get_indexer(themes), np.arange(len(themes)))),
         shape=(n, len(themes)),
     )
     theme_activation = _walk_sum(step_matrix, theme_columns, max_hops - 1)
-    return CompiledGraph(
+    compiled = CompiledGraph(
         version=version, decay=decay, max_hops=max_hops, concepts=concepts,
         securities=securities, themes=themes, steps=steps, listings=listings,
-        impact=impact, theme_activation=theme_activation,
+        step_operator=step_matrix, listing=listing_matrix, theme_activation=theme_activation,
         exposure=_exposure_operator(exposures, listings, securities, themes),
     )
+    if materialize if materialize is not None else n * len(securities) <= MATERIALIZE_CELLS:
+        compiled.impact  # noqa: B018 - builds and caches M
+    return compiled
 
 
 def _exposure_operator(exposures: pd.DataFrame, listings: pd.DataFrame, securities: pd.Index,

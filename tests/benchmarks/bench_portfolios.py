@@ -66,7 +66,7 @@ def exposure_operator(size: str):
     empty = sp.csr_array((0, 0))
     return CompiledGraph(version=str(saved["version"]), decay=0.5, max_hops=4, concepts=pd.Index([]),
                          securities=securities, themes=themes, steps=pd.DataFrame(), listings=pd.DataFrame(),
-                         impact=empty, theme_activation=empty, exposure=exposure)
+                         step_operator=empty, listing=empty, theme_activation=empty, exposure=exposure)
 
 
 def _inputs(size: str, n_portfolios: int):
