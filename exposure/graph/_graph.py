@@ -339,7 +339,7 @@ class KnowledgeGraph:
         key = (float(decay), int(max_hops))
         if key in self._compiled:
             return self._compiled[key]
-        folder = Path(cache_dir) if cache_dir is not None else default_compiled_cache_dir()
+        folder = Path(cache_dir).expanduser() if cache_dir is not None else default_compiled_cache_dir()
         path = compiled_cache_file(folder, self.version, decay, max_hops) if folder else None
         compiled = load_compiled(path, self.version) if path else None
         if compiled is None:
