@@ -112,6 +112,13 @@ class CompiledGraph:
         """Row positions of concept ids (``-1`` for ids that are not concepts)."""
         return self.concepts.get_indexer(list(ids))
 
+    def __getstate__(self) -> dict:
+        """Pickle without the dense copy of ``M``: it is rebuilt on demand, and shipping it to
+        every Dask worker would multiply the size of the task graph."""
+        state = dict(self.__dict__)
+        state.pop("dense_impact", None)
+        return state
+
     @cached_property
     def impact(self) -> sp.csr_array:
         return _walk_sum(self.step_operator, self.listing, self.max_hops)
