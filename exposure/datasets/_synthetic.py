@@ -336,13 +336,19 @@ def synthetic_graph_tables(
 
     def fill(n: int, n_from: int, n_to: int, p_from, p_to, taken: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         got_from, got_to = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        stalled = 0
         while len(got_from) < n:
+            if stalled == 50:  # the draws keep landing on pairs already taken: too few distinct pairs
+                raise ValueError(f"n_edges={n_edges} asks for more distinct filler pairs than {n_from} sources x "
+                                 f"{n_to} targets offer at these sizes; lower n_edges or raise n_securities/n_themes")
+            before = len(got_from)
             draw = int(1.3 * (n - len(got_from))) + 16
             f = _pick(rng, n_from, draw, p_from)
             t = p_to(f) if callable(p_to) else _pick(rng, n_to, draw, p_to)
             done = np.concatenate([taken, got_from * n_to + got_to])
             keep = _unique_pairs(f, t, n_to, done)[: n - len(got_from)]
             got_from, got_to = np.concatenate([got_from, f[keep]]), np.concatenate([got_to, t[keep]])
+            stalled = stalled + 1 if len(got_from) == before else 0
         return got_from, got_to
 
     f, t = fill(n_fill["exposed_to"], n_companies, n_themes, company_pull, lambda c: clustered(home_of(c)),

@@ -110,3 +110,12 @@ def test_holdings_sum_to_one_with_shorts_and_unknown_tickers():
     assert 0 < (frame["weight"] < 0).mean() < 0.15
     assert (~frame["ticker"].astype(str).isin(universe)).sum() >= 1
     assert not frame.duplicated(["portfolio", "ticker"]).any()
+
+
+def test_sizes_with_too_few_distinct_pairs_fail_fast():
+    import pytest
+
+    from exposure.datasets import synthetic_graph_tables
+
+    with pytest.raises(ValueError, match="distinct filler pairs"):
+        synthetic_graph_tables(1_000, 120, 20_000, seed=1)
