@@ -143,12 +143,18 @@ class CompiledGraph:
         x = sp.csr_array(activations)
         if self.has_impact:
             return x @ self.dense_impact if dense else sp.csr_array(x @ self.impact)
+        if dense:  # few rows (a day's total, a handful of events): walk with dense rows
+            backward = sp.csr_array(self.step_operator.T)
+            total = reach = x.toarray().T
+            for _ in range(self.max_hops):
+                reach = backward @ reach
+                total = total + reach
+            return (sp.csr_array(self.listing.T) @ total).T
         total = reach = x
         for _ in range(self.max_hops):
             reach = sp.csr_array(reach @ self.step_operator)
             total = total + reach
-        product = sp.csr_array(total @ self.listing)
-        return product.toarray() if dense else product
+        return sp.csr_array(total @ self.listing)
 
     def right_multiply(self, matrix) -> np.ndarray | sp.csr_array:
         """``M @ R`` (concepts x columns of R, e.g. R = portfolio weights transposed), from the right."""

@@ -85,7 +85,7 @@ def score_events(
     return sp.csr_array(sp.vstack(parts, format="csr"))
 
 
-def grouped_scores(x: sp.csr_array, groups, compiled: CompiledGraph) -> tuple[np.ndarray, sp.csr_array]:
+def grouped_scores(x: sp.csr_array, groups, compiled: CompiledGraph) -> tuple[np.ndarray, np.ndarray]:
     """Summed impact of the events of each group (a day, a source): ``(G @ X) @ M``.
 
     Summing activations before propagating gives the same sums as propagating every event (the
@@ -96,8 +96,8 @@ def grouped_scores(x: sp.csr_array, groups, compiled: CompiledGraph) -> tuple[np
     -------
     labels : ndarray
         The distinct groups, sorted.
-    scores : scipy.sparse.csr_array
-        groups x securities.
+    scores : ndarray
+        groups x securities (dense: a day's news reaches most of the universe).
 
     Examples
     --------
@@ -105,13 +105,13 @@ def grouped_scores(x: sp.csr_array, groups, compiled: CompiledGraph) -> tuple[np
     >>> compiled = ex.default_graph().compile()
     >>> x, _ = activations_from_long([0, 1, 2], ["theme:counter-drone"] * 3, [0.1, 0.2, 0.3], 3, compiled)
     >>> labels, daily = grouped_scores(x, ["mon", "mon", "tue"], compiled)
-    >>> labels.tolist(), bool(abs(daily[[0]].sum() - score_events(x[[0, 1]], compiled).sum()) < 1e-12)
+    >>> labels.tolist(), bool(abs(daily[0].sum() - score_events(x[[0, 1]], compiled).sum()) < 1e-12)
     (['mon', 'tue'], True)
     """
     labels, codes = np.unique(np.asarray(groups), return_inverse=True)
     x = sp.csr_array(x)
     summing = sp.csr_array((np.ones(x.shape[0]), (codes, np.arange(x.shape[0]))), shape=(len(labels), x.shape[0]))
-    return labels, _tidy(compiled.left_multiply(summing @ x))
+    return labels, np.asarray(compiled.left_multiply(sp.csr_array(summing @ x), dense=True))
 
 
 def theme_scores(x: sp.csr_array, compiled: CompiledGraph, *, chunk_size: int = 100_000) -> sp.csr_array:

@@ -38,7 +38,7 @@ def test_grouped_scores_equal_the_sum_of_event_scores(graph):
     labels, grouped = grouped_scores(x, [2, 1, 2], compiled)
     per_event = score_events(x, compiled).toarray()
     assert labels.tolist() == [1, 2]
-    np.testing.assert_allclose(grouped.toarray(), [per_event[1], per_event[0] + per_event[2]], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(grouped, [per_event[1], per_event[0] + per_event[2]], rtol=0, atol=1e-12)
 
 
 def test_dense_scores_equal_sparse_scores(graph):
