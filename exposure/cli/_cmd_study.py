@@ -48,13 +48,6 @@ def _prices(args, events):
     if args.prices:
         require_file(args.prices)
         return read_prices(args.prices)
-    try:
-        from exposure import market
-    except ImportError:
-        raise UsageError("--source yahoo is not available in this build; give --prices FILE") from None
-    fetch = getattr(market, "load_prices", None)
-    if fetch is None:
-        raise UsageError("--source yahoo is not available in this build; give --prices FILE")
     if not args.tickers:
         raise UsageError("--source yahoo needs --tickers (the securities to fetch)")
     dates = [e.published_at for e in events if e.published_at is not None]
@@ -65,7 +58,19 @@ def _prices(args, events):
     span = int((args.estimation + args.gap + max(0, -args.window[0])) * 1.6) + 30
     start = (min(dates) - pd.Timedelta(days=span)).date()
     end = (max(dates) + pd.Timedelta(days=int(max(args.window[1], 0) * 1.6) + 10)).date()
-    return fetch([*args.tickers, args.market], start=start, end=end, source="yahoo")
+    result = yahoo_source().prices([*args.tickers, args.market], start, end, allow_partial=True)
+    for miss in result.missing:
+        print(f"exposure: study: {miss.symbol}: missing: {miss.reason}", file=sys.stderr)
+    for part in result.partial:
+        print(f"exposure: study: {part.symbol}: partial: {part.reason}", file=sys.stderr)
+    return result.frame
+
+
+def yahoo_source():
+    """The Yahoo source the command uses (through the on-disk cache); tests replace it."""
+    from exposure.market import YahooSource
+
+    return YahooSource()
 
 
 def _run(args) -> int:

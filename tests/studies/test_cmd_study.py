@@ -52,6 +52,22 @@ def test_study_usage_errors(events_file, capsys):
     assert main(["study", "--events", events_file, "--prices", PRICES, "--window", "3", "1"]) == 2
 
 
-def test_study_yahoo_source_is_a_usage_error_until_the_market_layer_is_there(events_file, capsys):
-    assert main(["study", "--events", events_file, "--source", "yahoo", "--tickers", "LMT"]) == 2
-    assert "--source yahoo" in capsys.readouterr().err
+def test_study_yahoo_source_fetches_the_tickers_and_the_market(events_file, capsys, monkeypatch):
+    from exposure.cli import _cmd_study
+    from exposure.market import LocalSource
+
+    local = LocalSource(PRICES)
+    asked = {}
+
+    class Recorded:
+        def prices(self, symbols, start, end, allow_partial=False):
+            asked.update(symbols=list(symbols), start=str(start), end=str(end))
+            return local.prices(list(symbols), start, end, allow_partial=allow_partial)
+
+    monkeypatch.setattr(_cmd_study, "yahoo_source", Recorded)
+    assert main(["study", "--events", events_file, "--source", "yahoo", "--tickers", "LMT", "NOC"]) == 0
+    assert asked["symbols"] == ["LMT", "NOC", "SPY"]
+    assert asked["start"] < asked["end"]
+    assert "LMT" in capsys.readouterr().out
+    assert main(["study", "--events", events_file, "--source", "yahoo"]) == 2
+    assert "--tickers" in capsys.readouterr().err
