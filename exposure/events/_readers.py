@@ -250,17 +250,19 @@ def _json(text: str) -> tuple[list[Event], list[Reject]]:
     return _validate(items, unit="item")
 
 
+def _json_line(line: str) -> Any:
+    """The record of one JSON Lines line, or an :class:`_Unreadable` saying why there is none."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _Unreadable(f"malformed JSON at column {exc.colno}: {exc.msg}. Fix: put one JSON object on each line")
+
+
 def _jsonl(text: str) -> tuple[list[Event], list[Reject]]:
     def items() -> Iterator[Item]:
         for number, line in enumerate(text.split("\n"), 1):
-            if not line.strip():
-                continue
-            try:
-                record: Any = json.loads(line)
-            except json.JSONDecodeError as exc:
-                reason = f"malformed JSON at column {exc.colno}: {exc.msg}"
-                record = _Unreadable(f"{reason}. Fix: put one JSON object on each line")
-            yield number, record, _shorten(line)
+            if line.strip():
+                yield number, _json_line(line), _shorten(line)
 
     return _validate(items(), unit="line")
 

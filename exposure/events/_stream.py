@@ -19,6 +19,7 @@ from typing import IO, Any, Literal
 from exposure.errors import EventError, Reject
 from exposure.events._event import Event
 from exposure.events._readers import (
+    _json_line,
     _cell,
     _check_columns,
     _csv_line,
@@ -316,11 +317,7 @@ def _jsonl_items(path: Path, wanted: list[str] | None) -> Iterator[_Item]:
             text = line.removesuffix("\n")
             if not text.strip():
                 continue
-            try:
-                record: Any = json.loads(text)
-            except json.JSONDecodeError as exc:
-                reason = f"malformed JSON at column {exc.colno}: {exc.msg}"
-                record = _Unreadable(f"{reason}. Fix: put one JSON object on each line")
+            record = _json_line(text)
             if keep is not None and isinstance(record, dict):
                 record = {key: value for key, value in record.items() if key in keep}
             yield number, record, _shorten(text), number

@@ -160,11 +160,7 @@ class CompiledGraph:
         """``M @ R`` (concepts x columns of R, e.g. R = portfolio weights transposed), from the right."""
         if self.has_impact:
             return self.impact @ matrix
-        total = reach = self.listing @ matrix
-        for _ in range(self.max_hops):
-            reach = self.step_operator @ reach
-            total = total + reach
-        return total
+        return _walk(self.step_operator, self.listing @ matrix, self.max_hops)
 
 
 def compile_operators(
@@ -241,14 +237,18 @@ def _exposure_operator(exposures: pd.DataFrame, listings: pd.DataFrame, securiti
     return table
 
 
-def _walk_sum(steps: sp.csr_array, end: sp.csr_array, hops: int) -> sp.csr_array:
-    """``sum_{k=0..hops} steps^k @ end``, by repeated sparse products from the right."""
-    total = end.copy()
-    reach = end
+def _walk(steps: sp.csr_array, end, hops: int):
+    """``sum_{k=0..hops} steps^k @ end``, by repeated products from the right (``end`` sparse or dense)."""
+    total = reach = end
     for _ in range(hops):
         reach = steps @ reach
         total = total + reach
-    total = sp.csr_array(total)
+    return total
+
+
+def _walk_sum(steps: sp.csr_array, end: sp.csr_array, hops: int) -> sp.csr_array:
+    """:func:`_walk` as a canonical CSR array."""
+    total = sp.csr_array(_walk(steps, end, hops), copy=True)
     total.sum_duplicates()
     total.sort_indices()
     return total

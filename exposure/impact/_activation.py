@@ -54,6 +54,19 @@ def activation_matrix(activations: Sequence[dict[str, float]], concepts: pd.Inde
     ids = [concept for act in activations for concept in act]
     values = np.fromiter((value for act in activations for value in act.values()), dtype=float, count=len(ids))
     rows = np.repeat(np.arange(len(activations)), counts)
-    positions = concepts.get_indexer(pd.Index(ids, dtype=object)) if ids else np.zeros(0, dtype=np.int64)
-    keep = (positions >= 0) & (values != 0)
-    return sp.csr_array((values[keep], (rows[keep], positions[keep])), shape=(len(activations), len(concepts)))
+    return stack_activations(rows, ids, values, len(activations), concepts)[0]
+
+
+def stack_activations(rows, ids, values, n_events: int, concepts: pd.Index) -> tuple[sp.csr_array, np.ndarray]:
+    """Long (row, concept id, value) arrays as an events x concepts matrix; repeated pairs are summed.
+
+    Returns the matrix and, per input entry, whether its id is not one of ``concepts`` (left out).
+    """
+    positions = concepts.get_indexer(pd.Index(np.asarray(ids, dtype=object)))
+    rows = np.asarray(rows, dtype=np.int64)
+    values = np.asarray(values, dtype=float)
+    unknown = positions < 0
+    keep = ~unknown & (values != 0)
+    x = sp.csr_array((values[keep], (rows[keep], positions[keep])), shape=(n_events, len(concepts)))
+    x.sum_duplicates()
+    return x, unknown

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
 from exposure.graph import CompiledGraph
+from exposure.impact._activation import stack_activations
 
 
 def activations_from_long(
@@ -55,14 +55,7 @@ def activations_from_long(
     >>> x.shape[0], x.nnz, unknown.tolist()
     (2, 1, [False, True])
     """
-    positions = compiled.concepts.get_indexer(pd.Index(np.asarray(concepts, dtype=object)))
-    rows = np.asarray(event_rows, dtype=np.int64)
-    vals = np.asarray(values, dtype=float)
-    unknown = positions < 0
-    keep = ~unknown & (vals != 0)
-    x = sp.csr_array((vals[keep], (rows[keep], positions[keep])), shape=(n_events, len(compiled.concepts)))
-    x.sum_duplicates()
-    return x, unknown
+    return stack_activations(event_rows, concepts, values, n_events, compiled.concepts)
 
 
 def score_events(
