@@ -446,6 +446,7 @@ def event_exposures(portfolios: PortfolioSet, compiled: CompiledGraph, activatio
     """
     by_security = portfolios._aligned_by_security(_tickers(compiled.securities))
     by_concept = compiled.right_multiply(by_security)
-    by_concept = sp.csr_array(by_concept) if sp.issparse(by_concept) else by_concept
+    if sp.issparse(by_concept) and by_concept.nnz > 0.1 * np.prod(by_concept.shape):
+        by_concept = by_concept.toarray()  # a walk fills most cells; the product is dense anyway
     product = sp.csr_array(activations) @ by_concept
     return product.toarray() if sp.issparse(product) else np.asarray(product)

@@ -218,6 +218,7 @@ def _synthetic(size: str) -> list[dict]:
     100 portfolios (X@(M@W.T), walked from the right). The full events x securities matrix
     reaches most of the universe per event, so it is timed chunk by chunk and extrapolated.
     """
+    from exposure.analytics import PortfolioSet, event_exposures
     from exposure.datasets import synthetic_holdings
     from exposure.impact import grouped_scores, theme_scores
 
@@ -231,11 +232,7 @@ def _synthetic(size: str) -> list[dict]:
     tickers = pd.Index([s.removeprefix("security:") for s in compiled.securities])
     n_portfolios = settings.get("n_portfolios", 100)
     holdings = synthetic_holdings(tickers, n_portfolios, 500, seed=2)
-    positions = tickers.get_indexer(holdings["ticker"].astype(str))
-    held = positions >= 0  # the generator adds a few tickers outside the universe
-    weights = sp.csr_array((holdings["weight"].to_numpy()[held],
-                            (pd.factorize(holdings["portfolio"], sort=True)[0][held], positions[held])),
-                           shape=(n_portfolios, len(tickers)))
+    book = PortfolioSet.from_long(holdings, compiled)
 
     start = time.perf_counter()
     themes = theme_scores(x, compiled)
@@ -244,8 +241,7 @@ def _synthetic(size: str) -> list[dict]:
     labels, daily = grouped_scores(x, days.to_numpy(), compiled)
     daily_s = time.perf_counter() - start
     start = time.perf_counter()
-    by_concept = compiled.right_multiply(sp.csr_array(weights.T))
-    exposures = x @ (by_concept.toarray() if sp.issparse(by_concept) else by_concept)
+    exposures = event_exposures(book, compiled, x)
     portfolio_s = time.perf_counter() - start
     ours_s = build_s + theme_s + daily_s + portfolio_s
     rows = [{
