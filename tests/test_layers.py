@@ -11,19 +11,20 @@ PACKAGE = Path(__file__).resolve().parents[1] / "exposure"
 
 ALLOWED = {
     "errors": set(),
-    "events": {"errors"},
-    "graph": {"errors"},
-    "portfolio": {"errors"},
-    "tagging": {"errors", "events", "graph"},
-    "impact": {"errors", "events", "graph", "tagging"},
-    "analytics": {"errors", "events", "graph", "tagging", "impact", "portfolio"},
-    "datasets": {"errors", "events", "portfolio"},
-    "market": {"errors"},
-    "studies": {"errors", "events", "graph", "tagging", "impact", "portfolio", "analytics", "market"},
-    "streams": {"errors", "events", "graph", "tagging", "impact", "portfolio", "analytics"},
+    "io": {"errors"},
+    "events": {"errors", "io"},
+    "graph": {"errors", "io"},
+    "portfolio": {"errors", "io"},
+    "tagging": {"errors", "io", "events", "graph"},
+    "impact": {"errors", "io", "events", "graph", "tagging"},
+    "analytics": {"errors", "io", "events", "graph", "tagging", "impact", "portfolio"},
+    "datasets": {"errors", "io", "events", "portfolio"},
+    "market": {"errors", "io"},
+    "studies": {"errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics", "market"},
+    "streams": {"errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics"},
     "cli": {
-        "errors", "events", "graph", "tagging", "impact", "portfolio", "analytics", "datasets", "market", "studies",
-        "streams",
+        "errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics", "datasets", "market",
+        "studies", "streams",
     },
 }
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from exposure.analytics._results import Coverage, ThemeExposure, by_magnitude, unknown
-from exposure.errors import DataError, HoldingsError
+from exposure.errors import ArgumentError, DataError, HoldingsError
 from exposure.portfolio import Portfolio
 
 __all__ = [
@@ -331,7 +331,7 @@ def _as_weights(weights: WeightsLike, what: str = "weights") -> pd.Series:
     if isinstance(weights, Portfolio):
         return weights.weights
     if not isinstance(weights, pd.Series):
-        raise TypeError(
+        raise ArgumentError(
             f"{what} must be a Portfolio or a pandas Series indexed by ticker, "
             f"not {type(weights).__name__}"
         )

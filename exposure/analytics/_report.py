@@ -19,6 +19,7 @@ from exposure.analytics._results import ThemeExposure
 from exposure.events import Event
 from exposure.graph import KnowledgeGraph, default_graph
 from exposure.impact import EventImpacts, ImpactSettings, map_events
+from exposure.errors import ArgumentError
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,7 +56,7 @@ class PortfolioReport:
     def event_contributions(self, event_id: str) -> pd.Series:
         """Per holding: weight x impact for one event; sums to its sensitivity exactly."""
         if self.events is None:
-            raise ValueError("the report was built without events")
+            raise ArgumentError("the report was built without events")
         return event_contributions(self.weights, self.events.matrix, event_id)
 
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
@@ -153,7 +154,7 @@ def portfolio_report(
     -------
     PortfolioReport
     """
-    graph = graph or default_graph()
+    graph = default_graph() if graph is None else graph
     weights = portfolio.weights
     bench = benchmark.weights if benchmark is not None else None
     exposures = graph.security_exposures()

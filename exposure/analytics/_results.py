@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from exposure.errors import UnknownConceptError
+from exposure.errors import ArgumentError, UnknownConceptError
 
 __all__ = ["Coverage", "ThemeExposure"]
 
@@ -193,7 +193,7 @@ class ThemeExposure:
         """
         table = self._active_contributions if active else self._contributions
         if table is None:
-            raise ValueError("no active contributions without a benchmark; pass benchmark=")
+            raise ArgumentError("no active contributions without a benchmark; pass benchmark=")
         if theme not in table.columns:
             raise unknown("theme", theme, table.columns, "ThemeExposure.top_contributors")
         column = table[theme]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from exposure.errors import ArgumentError
 
 SEED_ARTICLE = "lithuania_drones_article.txt"
 ETF_HOLDINGS = "etf_holdings/etf_holdings_extract.csv.gz"
@@ -14,7 +15,7 @@ def sample_path(name: str) -> Path:
     path = Path(str(resources.files("exposure.datasets") / "data" / name))
     if not path.is_file():
         available = sorted(p.name for p in path.parent.iterdir() if p.suffix != ".md")
-        raise FileNotFoundError(f"no bundled sample {name!r}; available: {available}")
+        raise ArgumentError(f"no bundled sample {name!r}", field="name", fix=f"use one of {available}")
     return path
 
 
@@ -100,7 +101,7 @@ def load_sample_prices(region: str = "us"):
     import pandas as pd
 
     if region not in SAMPLE_PRICES:
-        raise ValueError(f"region must be one of {sorted(SAMPLE_PRICES)}, not {region!r}")
+        raise ArgumentError(f"region must be one of {sorted(SAMPLE_PRICES)}, not {region!r}")
     frame = pd.read_csv(sample_path(SAMPLE_PRICES[region]), index_col=0, parse_dates=True)
     frame.index.name = "date"
     return frame

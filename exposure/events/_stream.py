@@ -238,7 +238,7 @@ def read_rejects(path: str | os.PathLike[str]) -> list[Reject]:
     ...     path = Path(folder) / "rejects.jsonl"
     ...     _ = path.write_text('{"line": 3, "reason": "no text", "record": "{}"}\\n')
     ...     read_rejects(path)
-    [Reject(line=3, reason='no text', record='{}')]
+    [Reject(line=3, reason='no text', record='{}', code='invalid', field=None)]
     """
     rejects: list[Reject] = []
     with open(path, encoding="utf-8") as handle:
@@ -247,7 +247,8 @@ def read_rejects(path: str | os.PathLike[str]) -> list[Reject]:
                 continue
             try:
                 data = json.loads(line)
-                reject = Reject(data["line"], data["reason"], data.get("record", ""))
+                reject = Reject(data["line"], data["reason"], data.get("record", ""),
+                                data.get("code", "invalid"), data.get("field"))
             except (ValueError, TypeError, KeyError, AttributeError):
                 reject = None
             if reject is None or not isinstance(reject.line, int) or not isinstance(reject.reason, str):

@@ -25,6 +25,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from exposure.graph._schema import RELATIONS
+from exposure.errors import ArgumentError
 
 MATERIALIZE_CELLS = 50_000_000
 STEP_COLUMNS = ["from_id", "to_id", "weight", "relation", "basis", "source", "via"]
@@ -179,9 +180,9 @@ def compile_operators(
     ``MATERIALIZE_CELLS`` (the default graph: 1.8M cells; 50,000 securities: 2.5 billion).
     """
     if not 0 < decay <= 1:
-        raise ValueError(f"decay must lie in (0, 1], got {decay}")
+        raise ArgumentError(f"decay must lie in (0, 1], got {decay}")
     if max_hops < 1:
-        raise ValueError(f"max_hops must be at least 1, got {max_hops}")
+        raise ArgumentError(f"max_hops must be at least 1, got {max_hops}")
     is_security = nodes["kind"] == "security"
     concepts = pd.Index(sorted(nodes.index[~is_security]), name="concept")
     securities = pd.Index(sorted(nodes.index[is_security]), name="security")

@@ -14,7 +14,7 @@ from typing import Literal
 import networkx as nx
 import pandas as pd
 
-from exposure.errors import GraphError, Reject, UnknownConceptError
+from exposure.errors import ArgumentError, ExposureWarning, GraphError, Reject, UnknownConceptError
 from exposure.graph import _io
 from exposure.graph._cache import compiled_cache_file, default_compiled_cache_dir, load_compiled, save_compiled
 from exposure.graph._compile import CompiledGraph, compile_operators
@@ -22,11 +22,11 @@ from exposure.graph._exposures import effective_exposures, gics_ancestors
 from exposure.graph._schema import NODE_KINDS
 
 
-class GraphOverrideWarning(UserWarning):
+class GraphOverrideWarning(ExposureWarning):
     """A user file replaced a node, edge or alias of an earlier source (usually the default graph)."""
 
 
-class UserTableWarning(UserWarning):
+class UserTableWarning(ExposureWarning):
     """Rows of a user exposure table were refused; they are in :attr:`KnowledgeGraph.rejects`."""
 
 
@@ -215,7 +215,7 @@ class KnowledgeGraph:
     def ids(self, kind: str) -> list[str]:
         """Sorted ids of all nodes of one kind (``"theme"``, ``"security"``, ...)."""
         if kind not in NODE_KINDS:
-            raise ValueError(f"unknown node kind {kind!r}; use one of {NODE_KINDS}")
+            raise ArgumentError(f"unknown node kind {kind!r}; use one of {NODE_KINDS}")
         return sorted(self._nodes.index[self._nodes["kind"] == kind])
 
     def _unknown(self, node_id: str) -> UnknownConceptError:
@@ -357,10 +357,10 @@ class KnowledgeGraph:
             return _io.write_node_link(self.nx, path, self.version)
         if format == "graphml":
             if path is None:
-                raise ValueError("GraphML export needs a path")
+                raise ArgumentError("GraphML export needs a path")
             _io.write_graphml(self.nx, path, self.version)
             return None
-        raise ValueError(f"unknown export format {format!r}; use 'json' or 'graphml'")
+        raise ArgumentError(f"unknown export format {format!r}; use 'json' or 'graphml'")
 
     def stats(self) -> dict[str, object]:
         """Counts of nodes by kind and edges by relation, and provenance coverage."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from exposure.errors import DataError
+from exposure.errors import ArgumentError, DataError
 from exposure.graph._schema import node_kind
 
 __all__ = ["DEFAULT_COMPARISONS", "GraphReport", "graph_report", "is_us_listed"]
@@ -180,7 +180,7 @@ def graph_report(
     1.0
     """
     if not 0 <= threshold <= 1:
-        raise ValueError(f"threshold must lie in [0, 1], got {threshold}")
+        raise ArgumentError(f"threshold must lie in [0, 1], got {threshold}")
     coverage = _coverage(graph)
     rows = []
     if etf_holdings is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+from exposure.errors import ArgumentError
 
 NODE_KINDS: tuple[str, ...] = (
     "tag",
@@ -107,7 +108,7 @@ def node_kind(node_id: str) -> str:
     """Return the kind of a namespaced node id, e.g. ``"theme"`` for ``"theme:counter-drone"``."""
     kind, sep, rest = node_id.partition(":")
     if not sep or not rest or kind not in NODE_KINDS:
-        raise ValueError(
+        raise ArgumentError(
             f"node id {node_id!r} is not namespaced; write it as KIND:NAME with KIND one of "
             + ", ".join(NODE_KINDS)
         )

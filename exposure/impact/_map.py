@@ -10,7 +10,7 @@ import pandas as pd
 import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 
-from exposure.errors import UnknownConceptError
+from exposure.errors import ArgumentError, UnknownConceptError
 from exposure.events import Event
 from exposure.graph import CompiledGraph, KnowledgeGraph, default_graph
 from exposure.impact._activation import activation_matrix, concept_activations
@@ -124,7 +124,7 @@ class EventImpacts:
     def _position(self, event_id: str | None) -> int:
         if event_id is None:
             if len(self.events) != 1:
-                raise ValueError("several events were mapped; name one with event_id=")
+                raise ArgumentError("several events were mapped; name one with event_id=")
             return 0
         if event_id not in self._index:
             raise UnknownConceptError(f"no mapped event {event_id!r}", fix="use one of result.matrix.index")
@@ -254,7 +254,7 @@ def map_events(
     >>> impacts.top(n=3)[["ticker", "score"]].shape
     (3, 2)
     """
-    graph = graph or default_graph()
+    graph = default_graph() if graph is None else graph
     settings = settings or ImpactSettings()
     batch = [events] if isinstance(events, Event) else list(events)
     compiled = graph.compile(decay=settings.decay, max_hops=settings.max_hops)

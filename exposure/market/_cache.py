@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from exposure.market._result import FIELDS
+from exposure.errors import ArgumentError, ExposureWarning
 
 __all__ = ["MarketDataWarning", "PriceCache", "default_cache_dir", "offline_mode"]
 
@@ -29,7 +30,7 @@ _KEY = b"exposure.cache"
 _VERSION = 1
 
 
-class MarketDataWarning(UserWarning):
+class MarketDataWarning(ExposureWarning):
     """Market data were usable but something was off: an unreadable cache file, a retry."""
 
 
@@ -91,7 +92,7 @@ class PriceCache:
     def path(self, symbol: str, field: str) -> Path:
         """The file of one symbol and field (the symbol is percent-encoded: ``^GSPC`` -> ``%5EGSPC``)."""
         if field not in FIELDS:
-            raise ValueError(f"field must be one of {FIELDS}, not {field!r}")
+            raise ArgumentError(f"field must be one of {FIELDS}, not {field!r}")
         return self.directory / "prices" / quote(symbol, safe="") / f"{field}.parquet"
 
     def read(self, symbol: str, field: str) -> pd.Series:

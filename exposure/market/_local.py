@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from exposure.errors import MarketDataError, Reject
+from exposure.errors import ArgumentError, MarketDataError, Reject
 from exposure.market._result import FIELDS, PriceResult
 from exposure.market._source import INFO_COLUMNS, as_symbols, as_timestamp, finish
 from exposure.market._validate import clean_long, wide_to_long
@@ -75,7 +75,7 @@ class LocalSource:
         name: str | None = None,
     ) -> None:
         if field not in FIELDS:
-            raise ValueError(f"field must be one of {FIELDS}, not {field!r}")
+            raise ArgumentError(f"field must be one of {FIELDS}, not {field!r}")
         self._data = data
         self._default_field = field
         self.name = name or (str(data) if not isinstance(data, pd.DataFrame) else "<DataFrame>")

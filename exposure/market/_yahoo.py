@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from exposure.errors import MarketDataError
+from exposure.errors import ArgumentError, MarketDataError
 from exposure.market._cache import MarketDataWarning, PriceCache, offline_mode
 from exposure.market._result import FIELDS, PriceResult
 from exposure.market._source import INFO_COLUMNS, as_symbols, as_timestamp, finish
@@ -133,7 +133,7 @@ class YahooSource:
         """
         field = field or "adjclose"
         if field not in FIELDS:
-            raise ValueError(f"field must be one of {FIELDS}, not {field!r}")
+            raise ArgumentError(f"field must be one of {FIELDS}, not {field!r}")
         if symbols is None or start is None:
             raise MarketDataError("Yahoo needs symbols and a start date", where="YahooSource.prices",
                                   fix="call prices(['LMT', 'RTX'], '2022-01-01', '2022-03-31')")

@@ -17,7 +17,7 @@ from typing import IO, Literal, overload
 import numpy as np
 import pandas as pd
 
-from exposure.errors import HoldingsError, Reject
+from exposure.errors import ArgumentError, ExposureWarning, HoldingsError, Reject
 
 __all__ = ["HoldingsSource", "HoldingsWarning", "Portfolio", "read_holdings"]
 
@@ -40,7 +40,7 @@ _EXAMPLES = {
 _RECORD_WIDTH = 80
 
 
-class HoldingsWarning(UserWarning):
+class HoldingsWarning(ExposureWarning):
     """A holdings table was usable but not clean: duplicate tickers or ignored columns."""
 
 
@@ -326,7 +326,7 @@ def read_holdings(
     (2, "field 'weight' is 'abc', not a number; fix: give a number such as 0.05")
     """
     if on_error not in ("raise", "reject"):
-        raise ValueError(f"on_error must be 'raise' or 'reject', not {on_error!r}")
+        raise ArgumentError(f"on_error must be 'raise' or 'reject', not {on_error!r}")
     label = _source_label(source)
     where = f"holdings file {label}"
     nav = _check_nav(nav, where)

@@ -24,7 +24,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from exposure.errors import HoldingsError, Reject
+from exposure.errors import ExposureWarning, HoldingsError, Reject
 from exposure.portfolio._holdings import Portfolio
 
 __all__ = ["EtfHoldingsSource", "LookThroughReport", "LookThroughWarning", "look_through", "read_etf_holdings"]
@@ -37,7 +37,7 @@ RESIDUAL_SUFFIX = ":RESIDUAL"
 _CLASS_SHARE = re.compile(r"^([A-Z]{1,5})\.([AB])$")
 
 
-class LookThroughWarning(UserWarning):
+class LookThroughWarning(ExposureWarning):
     """An ETF held in the portfolio could not be expanded, or was expanded from an older snapshot."""
 
 

@@ -170,7 +170,7 @@ def map_event_batch(
     >>> mapped.impacts[["ticker", "rank"]].to_dict("list")["rank"]
     [1, 2, 3]
     """
-    graph = graph or default_graph()
+    graph = default_graph() if graph is None else graph
     settings = settings or ImpactSettings()
     events = list(events)
     if not events:

@@ -152,7 +152,7 @@ def map_stream(
     >>> summary.n_events, len(impacts)
     (1, 5)
     """
-    graph = graph or default_graph()
+    graph = default_graph() if graph is None else graph
     settings = settings or ImpactSettings()
     folder = Path(output)
     if folder.exists() and any(folder.iterdir()):

@@ -22,9 +22,10 @@ from exposure.events import Event
 from exposure.graph import KnowledgeGraph
 from exposure.impact import ImpactSettings
 from exposure.streams._mapping import MappedEvents, map_event_batch
+from exposure.errors import ExposureWarning
 
 
-class UndatedEventsWarning(UserWarning):
+class UndatedEventsWarning(ExposureWarning):
     """Events without ``published_at`` were left out of a time series (they have no period)."""
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from exposure.errors import DataError
+from exposure.errors import ArgumentError, DataError
 from exposure.graph import KnowledgeGraph
 from exposure.portfolio import Portfolio
 from exposure.studies._ols import CovType, OLSResult, ols, rolling_ols
@@ -205,7 +205,7 @@ def gpr_changes(gpr: pd.Series, dates: pd.DatetimeIndex, *, transform: str = "lo
     if transform == "level":
         return level.rename("gpr")
     if transform != "log_change":
-        raise ValueError(f"transform={transform!r}; use 'log_change' or 'level'")
+        raise ArgumentError(f"transform={transform!r}; use 'log_change' or 'level'")
     return np.log(level).diff().rename("gpr")
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy import stats
 
-from exposure.errors import DataError
+from exposure.errors import ArgumentError, DataError
 from exposure.events import Event
 from exposure.studies._calendar import Exchange, exchange_of
 
@@ -265,12 +265,12 @@ def event_study(
     (0.1, 1)
     """
     if model not in MODELS:
-        raise ValueError(f"model={model!r}; use one of {', '.join(MODELS)}")
+        raise ArgumentError(f"model={model!r}; use one of {', '.join(MODELS)}")
     first, last = (int(window[0]), int(window[1]))
     if last < first:
-        raise ValueError(f"window={window}: the end comes before the start")
+        raise ArgumentError(f"window={window}: the end comes before the start")
     if estimation < 3 or gap < 0:
-        raise ValueError(f"estimation={estimation}, gap={gap}: use estimation >= 3 and gap >= 0")
+        raise ArgumentError(f"estimation={estimation}, gap={gap}: use estimation >= 3 and gap >= 0")
     if model != "constant_mean" and market is None:
         raise DataError(f"the {model} model needs market returns", field="market",
                         fix="pass market='SPY' (a column of returns) or a Series, or use model='constant_mean'")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from exposure.errors import DataError
+from exposure.errors import ArgumentError, DataError
 
 CovType = Literal["classic", "hac"]
 
@@ -118,7 +118,7 @@ def ols(
         cov = xtx_inv @ meat @ xtx_inv
         df = None
     else:
-        raise ValueError(f"cov_type={cov_type!r}; use 'classic' or 'hac'")
+        raise ArgumentError(f"cov_type={cov_type!r}; use 'classic' or 'hac'")
     se = np.sqrt(np.diag(cov))
     with np.errstate(divide="ignore", invalid="ignore"):
         tvals = beta / se
@@ -171,10 +171,10 @@ def rolling_ols(
     x2 = x[:, None] if x.ndim == 1 else x
     n_rows, n_series = y2.shape
     if x2.shape[0] != n_rows:
-        raise ValueError(f"y has {n_rows} rows and x {x2.shape[0]}; align them first")
+        raise ArgumentError(f"y has {n_rows} rows and x {x2.shape[0]}; align them first")
     k = x2.shape[1] + int(add_constant)
     if window < k:
-        raise ValueError(f"window={window} is shorter than the {k} coefficients")
+        raise ArgumentError(f"window={window} is shorter than the {k} coefficients")
     out = np.full((n_rows, k, n_series), np.nan)
     if n_rows < window:
         return out[:, :, 0] if single else out

@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from exposure.errors import MarketDataError
+from exposure.errors import ArgumentError, MarketDataError
 
 ReturnKind = Literal["simple", "log"]
 
@@ -160,9 +160,9 @@ def prices_to_returns(
     [1, 1, 2, 3]
     """
     if kind not in ("simple", "log"):
-        raise ValueError(f"kind={kind!r}; use 'simple' or 'log'")
+        raise ArgumentError(f"kind={kind!r}; use 'simple' or 'log'")
     if max_gap < 0:
-        raise ValueError(f"max_gap={max_gap}; use 0 or more")
+        raise ArgumentError(f"max_gap={max_gap}; use 0 or more")
     frame, fixes = clean_prices(prices)
     values = frame.to_numpy(float)
     non_positive = values <= 0

@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from exposure.errors import DataError
+from exposure.errors import ArgumentError, DataError, ExposureWarning
 from exposure.events import Event
 from exposure.graph import KnowledgeGraph
 from exposure.impact import EventImpacts, map_events
 from exposure.studies._eventstudy import EventStudyResult, event_study
 
 
-class CalibrationWarning(UserWarning):
+class CalibrationWarning(ExposureWarning):
     """A calibration whose uncertainty is poorly estimated (too few events or pairs)."""
 
 
@@ -229,7 +229,7 @@ def calibrate(
         factor = n / (n - 2)
         df = n - 2
     else:
-        raise ValueError(f"cov_type={cov_type!r}; use 'cluster' or 'hc1'")
+        raise ArgumentError(f"cov_type={cov_type!r}; use 'cluster' or 'hc1'")
     cov = factor * bread @ meat @ bread
     se = float(np.sqrt(cov[1, 1]))
     t = float(beta[1] / se) if se > 0 else float("nan")

@@ -17,7 +17,7 @@ from exposure.analytics import (
     sector_exposure,
     theme_exposure,
 )
-from exposure.errors import HoldingsError, UnknownConceptError
+from exposure.errors import ArgumentError, HoldingsError, UnknownConceptError
 from exposure.portfolio import Portfolio
 
 DEFENSE = "theme:defense-spending"
@@ -168,7 +168,7 @@ def test_non_finite_weight():
 
 
 def test_weights_must_be_series_or_portfolio():
-    with pytest.raises(TypeError, match="Portfolio or a pandas Series"):
+    with pytest.raises(ArgumentError, match="Portfolio or a pandas Series"):
         theme_exposure({"LMT": 1.0}, EXPOSURES)  # type: ignore[arg-type]
 
 

@@ -268,6 +268,8 @@ def test_write_and_read_rejects(tmp_path):
         "line": 5,
         "reason": "no text — none",
         "record": "{}",
+        "code": "invalid",
+        "field": None,
     }
     handle = io.StringIO()
     write_rejects(first, handle)
