@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from exposure.errors import ArgumentError, UnknownConceptError
 from exposure.events import Event
@@ -21,9 +21,31 @@ from exposure.tagging._gazetteer import mentions_frame
 
 
 class ImpactSettings(BaseModel):
-    """How mentions turn into impact scores."""
+    """How mentions turn into impact scores.
+
+    A value out of range is an :class:`~exposure.errors.ArgumentError` naming the setting:
+
+    >>> ImpactSettings(decay=2)
+    Traceback (most recent call last):
+    ...
+    exposure.errors.ArgumentError: ImpactSettings: decay: Input should be less than or equal to 1 (got 2). Fix: give decay: factor applied at every step through the graph
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def __init__(self, **settings) -> None:
+        try:
+            super().__init__(**settings)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            field = ".".join(str(part) for part in first["loc"]) or None
+            known = type(self).model_fields
+            if first["type"] == "extra_forbidden":
+                raise ArgumentError(f"unknown setting (got {first['input']!r})", where="ImpactSettings",
+                                    field=field, fix=f"use only {', '.join(known)}") from None
+            hint = known[field].description if field in known else None
+            raise ArgumentError(f"{first['msg']} (got {first['input']!r})", where="ImpactSettings", field=field,
+                                fix=f"give a valid {field} ({hint})" if hint else None) from None
 
     decay: float = Field(0.5, gt=0, le=1, description="factor applied at every step through the graph")
     max_hops: int = Field(4, ge=1, le=8, description="longest walk, in steps, from a mention to a company")
