@@ -25,10 +25,11 @@ class ImpactSettings(BaseModel):
 
     A value out of range is an :class:`~exposure.errors.ArgumentError` naming the setting:
 
-    >>> ImpactSettings(decay=2)
-    Traceback (most recent call last):
-    ...
-    exposure.errors.ArgumentError: ImpactSettings: decay: Input should be less than or equal to 1 (got 2). Fix: give decay: factor applied at every step through the graph
+    >>> try:
+    ...     ImpactSettings(decay=2)
+    ... except ArgumentError as err:
+    ...     print(err.field, "|", err.fix)
+    decay | give a valid decay (factor applied at every step through the graph)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
