@@ -88,11 +88,11 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def write_parquet_atomic(path: Path, table: pa.Table) -> None:
     """Write a Parquet file under a temporary name, fsync it, then rename it: no footer-less file
-    ever carries the final name."""
+    ever carries the final name. The caller fsyncs the folder once its batch of files is written."""
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     pq.write_table(table, temporary)
     _fsync_file(temporary)
-    _replace_durably(temporary, path)
+    os.replace(temporary, path)
 
 
 def _fsync_file(path: Path) -> None:

@@ -34,6 +34,7 @@ from exposure.streams._output import (
     REJECTS,
     SUMMARY,
     StreamOutputError,
+    fsync_folder,
     listed_files,
     locked_folder,
     merge_parquet_atomic,
@@ -199,6 +200,17 @@ def _clear(folder: Path) -> None:
             shutil.rmtree(child)
         else:
             child.unlink()
+
+
+def _remove_leftover(staging: Path) -> None:
+    """Remove a staging folder made redundant by a complete output of the same run: the previous
+    output swapped out by a run killed before removing it, or a stopped rerun of the same input."""
+    if not staging.is_dir():
+        return
+    with locked_folder(staging):
+        if read_manifest(staging) is None and any(staging.iterdir()):
+            return
+        shutil.rmtree(staging)
 
 
 def _open_staging(stack: contextlib.ExitStack, staging: Path, folder: Path, identity: dict,
@@ -393,8 +405,9 @@ def map_stream(
                     "format": format, "portfolios": _portfolios_digest(portfolios)}
     identity = _identity(source, graph, run_settings)
     staging = staging_path(folder)
-    if previous is not None and resume and not staging.exists() and previous.get("status") == "complete" \
+    if previous is not None and resume and previous.get("status") == "complete" \
             and not _differences(previous, identity):
+        _remove_leftover(staging)
         return _summary_of(folder, previous)
     if previous is not None and not overwrite and not (resume and staging.exists()):
         raise ArgumentError("holds the output of an earlier `exposure stream` run", where=str(folder),
@@ -435,6 +448,7 @@ def _run_batches(source, staging: Path, manifest: dict, graph, settings, top, po
                 write_parquet_atomic(staging / relative, pa.Table.from_pandas(frame, schema=schemas[name],
                                                                              preserve_index=False))
                 entry[name] = {"file": relative, "rows": len(frame), "sha256": sha256_file(staging / relative)}
+            fsync_folder(staging / PARTS)
             start = rejects_file.tell()
             n_rejects = write_rejects(rejects, rejects_file)
             os.fsync(rejects_file.fileno())
