@@ -158,6 +158,9 @@ def _fresh_manifest(identity: dict) -> dict:
 def _check_target(folder: Path, source, overwrite: bool) -> dict | None:
     """Refuse an output folder we must not replace; return its manifest when it holds our output."""
     where = str(folder)
+    if folder.is_symlink():
+        raise ArgumentError("is a symbolic link; the output folder is replaced as a whole", where=where,
+                            field="output", fix="give the folder the link points to, or a new folder")
     if folder.exists() and not folder.is_dir():
         raise ArgumentError("is a file, not a folder", where=where, field="output",
                             fix="give the path of a new folder for the output")
@@ -195,7 +198,8 @@ def _check_target(folder: Path, source, overwrite: bool) -> dict | None:
 
 
 def _clear(folder: Path) -> None:
-    for child in folder.iterdir():
+    """Empty a staging folder, its manifest last, so a kill half-way leaves it still marked as ours."""
+    for child in sorted(folder.iterdir(), key=lambda path: path.name == MANIFEST):
         if child.is_dir() and not child.is_symlink():
             shutil.rmtree(child)
         else:
@@ -449,8 +453,9 @@ def _run_batches(source, staging: Path, manifest: dict, graph, settings, top, po
                                                                              preserve_index=False))
                 entry[name] = {"file": relative, "rows": len(frame), "sha256": sha256_file(staging / relative)}
             fsync_folder(staging / PARTS)
-            start = rejects_file.tell()
+            start = os.fstat(rejects_file.fileno()).st_size
             n_rejects = write_rejects(rejects, rejects_file)
+            rejects_file.flush()
             os.fsync(rejects_file.fileno())
             with open(rejects_path, "rb") as written:
                 written.seek(start)
@@ -459,7 +464,7 @@ def _run_batches(source, staging: Path, manifest: dict, graph, settings, top, po
             manifest["parts"].append({"batch": index, "tables": entry})
             done.update(batches_done=index + 1, n_events=done["n_events"] + len(events),
                         n_rejects=done["n_rejects"] + n_rejects, graph_versions=sorted(versions),
-                        rejects={"bytes": rejects_file.tell(), "sha256": digest.hexdigest()})
+                        rejects={"bytes": os.fstat(rejects_file.fileno()).st_size, "sha256": digest.hexdigest()})
             write_manifest(staging, manifest)
 
 

@@ -90,6 +90,8 @@ def test_only_a_previous_output_is_ever_replaced(tmp_path, feed, graph, seed_eve
     assert feed.exists()
     ours = tmp_path / "ours"
     map_stream([seed_event], ours, graph=graph, show_progress=False)
+    (tmp_path / "link").symlink_to(ours)
+    refused(tmp_path / "link", "symbolic link")
     (ours / "analysis.ipynb").write_text("{}")
     refused(ours, "did not write .*analysis.ipynb")
     (ours / "analysis.ipynb").unlink()
