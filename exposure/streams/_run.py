@@ -224,6 +224,7 @@ def _open_staging(stack: contextlib.ExitStack, staging: Path, folder: Path, iden
         raise ArgumentError(f"{staging} is in the way of the staging folder and is a file", where=str(folder),
                             field="output", fix=f"move {staging} away")
     if not staging.exists():
+        staging.parent.mkdir(parents=True, exist_ok=True)
         try:
             staging.mkdir()
         except FileExistsError:

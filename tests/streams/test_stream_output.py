@@ -180,3 +180,9 @@ def test_readers_refuse_a_folder_without_manifest_or_with_an_altered_file(tmp_pa
         read_mapped(out)
     with pytest.raises(StreamOutputError, match="does not exist"):
         read_mapped(tmp_path / "nowhere")
+
+
+def test_an_output_in_folders_that_do_not_exist_yet(tmp_path, graph, seed_event):
+    summary = map_stream([seed_event], tmp_path / "a" / "b" / "out", graph=graph, show_progress=False)
+    assert summary.n_events == 1 and read_mapped(tmp_path / "a" / "b" / "out").events["event_id"].tolist() == [
+        seed_event.id]
