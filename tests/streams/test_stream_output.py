@@ -186,3 +186,18 @@ def test_an_output_in_folders_that_do_not_exist_yet(tmp_path, graph, seed_event)
     summary = map_stream([seed_event], tmp_path / "a" / "b" / "out", graph=graph, show_progress=False)
     assert summary.n_events == 1 and read_mapped(tmp_path / "a" / "b" / "out").events["event_id"].tolist() == [
         seed_event.id]
+
+
+def test_a_second_run_into_the_same_output_is_refused_while_one_is_writing(tmp_path, feed, graph, monkeypatch):
+    from exposure.streams._output import locked_folder
+
+    out = tmp_path / "out"
+    _stop_after(monkeypatch, 1)
+    with pytest.raises(RuntimeError):
+        _stream(feed, out, graph)
+    monkeypatch.undo()
+    with locked_folder(tmp_path / ".out.staging"):  # as a live run holds it
+        for options in ({"resume": True}, {"overwrite": True}):
+            with pytest.raises(ArgumentError, match="another `exposure stream` run is writing"):
+                _stream(feed, out, graph, **options)
+    assert _stream(feed, out, graph, resume=True).n_events == 240
