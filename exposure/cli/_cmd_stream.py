@@ -18,7 +18,9 @@ def register(commands) -> dict[str, Callable]:
         "stream", help="map a large event file (JSONL, CSV, Parquet) in batches into Parquet tables",
         description="Read EVENTS batch by batch (bounded memory), tag and score each batch with one sparse "
         "product, and write OUT/{events,impacts,themes,exposures}.parquet, OUT/rejects.jsonl (malformed "
-        "records with line and reason; the run goes on) and OUT/summary.json. Exit 1 when no event was usable.",
+        "records with line and reason; the run goes on), OUT/summary.json and OUT/_manifest.json. The run "
+        "writes into .OUT.staging beside OUT and replaces OUT only when it has finished, so a crash leaves "
+        "the previous output as it was; --resume continues a stopped run. Exit 1 when no event was usable.",
     )
     stream.add_argument("events", help="event file: .jsonl/.ndjson, .csv (optionally .gz) or .parquet")
     stream.add_argument("output", help="folder to create for the tables")
@@ -32,7 +34,11 @@ def register(commands) -> dict[str, Callable]:
                         help="score each event with the graph as of its publication day")
     stream.add_argument("--batch-size", type=int, default=10_000)
     stream.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="override the file suffix")
-    stream.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    stream.add_argument("--overwrite", action="store_true",
+                        help="replace OUT when it holds an earlier `exposure stream` output (any other non-empty "
+                        "folder is refused, nothing is deleted), and discard a stopped run")
+    stream.add_argument("--resume", action="store_true",
+                        help="continue a stopped run of the same input, graph and settings where it left off")
     stream.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar (default: when stderr is a terminal)")
 
@@ -46,6 +52,8 @@ def register(commands) -> dict[str, Callable]:
     series.add_argument("--freq", default="D", help="pandas frequency: h, D, W, ME, QE (default D)")
     series.add_argument("--columns", nargs="+", metavar="ID", help="themes or portfolios to keep")
     series.add_argument("--format", choices=["csv", "json"], default="csv")
+    series.add_argument("--allow-incomplete", action="store_true",
+                        help="read the batches a stopped run saved (otherwise an incomplete output is refused)")
     return {"stream": run_stream, "series": run_series}
 
 
@@ -84,7 +92,7 @@ def run_stream(args) -> int:
     summary = map_stream(
         args.events, args.output, graph=graph, top=None if args.all else args.top, portfolios=portfolios,
         as_of=args.as_of, batch_size=args.batch_size, format=args.format, overwrite=args.overwrite,
-        show_progress=args.progress,
+        resume=args.resume, show_progress=args.progress,
     )
     if summary.n_rejects:
         print(f"exposure: stream: {summary.n_rejects} record(s) rejected, see {summary.files['rejects']}",
@@ -95,11 +103,13 @@ def run_stream(args) -> int:
 
 def run_series(args) -> int:
     from exposure.streams import exposure_series, theme_intensity
+    from exposure.streams._output import MANIFEST, staging_path
 
     folder = Path(args.output)
-    if not (folder / "summary.json").exists():
-        raise UsageError(f"{folder}: not a folder written by `exposure stream` (no summary.json)")
-    table = theme_intensity(folder, freq=args.freq) if args.of == "themes" else exposure_series(folder, freq=args.freq)
+    if not (folder / MANIFEST).is_file() and not staging_path(folder).is_dir():
+        raise UsageError(f"{folder}: not a folder written by `exposure stream` (no {MANIFEST})")
+    aggregate = theme_intensity if args.of == "themes" else exposure_series
+    table = aggregate(folder, freq=args.freq, allow_incomplete=args.allow_incomplete)
     if args.columns:
         missing = [c for c in args.columns if c not in table.columns]
         if missing:

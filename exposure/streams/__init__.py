@@ -13,6 +13,7 @@ from exposure.streams._mapping import (
     map_event_batch,
     map_event_frame,
 )
+from exposure.streams._output import StreamOutputError
 from exposure.streams._progress import progress
 from exposure.streams._run import StreamSummary, map_stream, read_mapped
 from exposure.streams._series import (
@@ -26,6 +27,7 @@ __all__ = [
     "DaskMappedEvents",
     "DatedGraphs",
     "MappedEvents",
+    "StreamOutputError",
     "StreamSummary",
     "UndatedEventsWarning",
     "dated_graphs",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable
-from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -22,6 +21,7 @@ from exposure.events import Event
 from exposure.graph import KnowledgeGraph
 from exposure.impact import ImpactSettings
 from exposure.streams._mapping import MappedEvents, map_event_batch
+from exposure.streams._output import table_files
 from exposure.errors import ExposureWarning
 
 
@@ -49,17 +49,17 @@ def _per_period(frame: pd.DataFrame, key: str, value: str, freq: str) -> tuple[p
     return wide, int(undated.sum())
 
 
-def _aggregate(source: TableLike, table: str, key: str, value: str, freq: str, batch_rows: int) -> pd.DataFrame:
+def _aggregate(source: TableLike, table: str, key: str, value: str, freq: str, batch_rows: int,
+               allow_incomplete: bool) -> pd.DataFrame:
     if isinstance(source, MappedEvents):
         source = getattr(source, table)
     if isinstance(source, pd.DataFrame):
         parts = [_per_period(source, key, value, freq)]
     else:
-        path = Path(source)
-        path = path / f"{table}.parquet" if path.is_dir() else path
-        reader = pq.ParquetFile(path)
         parts = [_per_period(batch.to_pandas(), key, value, freq)
-                 for batch in reader.iter_batches(batch_size=batch_rows, columns=["published_at", key, value])]
+                 for path in table_files(source, table, allow_incomplete)
+                 for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows,
+                                                                columns=["published_at", key, value])]
     undated = sum(n for _, n in parts)
     if undated:
         warnings.warn(f"{undated} row(s) of {table} have no published_at and are not in the series",
@@ -76,21 +76,31 @@ def _aggregate(source: TableLike, table: str, key: str, value: str, freq: str, b
     return combined.astype(float)
 
 
-def theme_intensity(themes: TableLike, *, freq: str = "D", batch_rows: int = 1_000_000) -> pd.DataFrame:
+def theme_intensity(themes: TableLike, *, freq: str = "D", batch_rows: int = 1_000_000,
+                    allow_incomplete: bool = False) -> pd.DataFrame:
     """Theme intensity per period: the sum over events of market impact x theme activation.
 
     Parameters
     ----------
     themes : DataFrame, MappedEvents or path
         The ``themes`` table of :class:`MappedEvents`, or a :func:`map_stream` output folder (or
-        its ``themes.parquet``), read ``batch_rows`` rows at a time.
+        its ``themes.parquet``), read ``batch_rows`` rows at a time. An output folder is checked
+        first: its manifest must say it is complete and the file's sha256 must match.
     freq : str, default "D"
         A pandas frequency: ``"h"``, ``"D"``, ``"W"``, ``"ME"``, ...
+    allow_incomplete : bool, default False
+        Read what a stopped :func:`map_stream` run saved (its batches up to the resume point).
 
     Returns
     -------
     DataFrame
         Periods (UTC, every period from the first to the last, 0 where nothing happened) x themes.
+
+    Raises
+    ------
+    StreamOutputError
+        If a folder is not a :func:`map_stream` output (no manifest), is incomplete (unless
+        ``allow_incomplete``), or its file changed since it was written (sha256 mismatch).
 
     Examples
     --------
@@ -100,25 +110,32 @@ def theme_intensity(themes: TableLike, *, freq: str = "D", batch_rows: int = 1_0
     >>> bool(daily["theme:counter-drone"].max() > 0)
     True
     """
-    return _aggregate(themes, "themes", "theme", "score", freq, batch_rows)
+    return _aggregate(themes, "themes", "theme", "score", freq, batch_rows, allow_incomplete)
 
 
-def exposure_series(exposures: TableLike, *, freq: str = "D", batch_rows: int = 1_000_000) -> pd.DataFrame:
+def exposure_series(exposures: TableLike, *, freq: str = "D", batch_rows: int = 1_000_000,
+                    allow_incomplete: bool = False) -> pd.DataFrame:
     """Each portfolio's event exposure per period: the sum of its impact from the period's events.
 
     Parameters
     ----------
     exposures : DataFrame, MappedEvents or path
         The ``exposures`` table of :class:`MappedEvents` (events mapped with ``portfolios=``), or
-        a :func:`map_stream` output folder.
+        a :func:`map_stream` output folder (checked as by :func:`theme_intensity`).
     freq : str, default "D"
+    allow_incomplete : bool, default False
 
     Returns
     -------
     DataFrame
         Periods x portfolios.
+
+    Raises
+    ------
+    StreamOutputError
+        As :func:`theme_intensity`.
     """
-    return _aggregate(exposures, "exposures", "portfolio", "exposure", freq, batch_rows)
+    return _aggregate(exposures, "exposures", "portfolio", "exposure", freq, batch_rows, allow_incomplete)
 
 
 def event_exposure_series(

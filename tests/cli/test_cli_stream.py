@@ -1,6 +1,7 @@
 import json
 
 import pandas as pd
+import pytest
 
 from exposure.cli import main
 from exposure.datasets import sample_path
@@ -39,3 +40,33 @@ def test_stream_usage_errors(tmp_path, capsys):
     (tmp_path / "bad.jsonl").write_text("{broken\n")
     assert main(["stream", str(tmp_path / "bad.jsonl"), str(tmp_path / "out2"), "--no-progress"]) == 1
     capsys.readouterr()
+
+
+def test_stream_resume_and_series_of_an_incomplete_output(tmp_path, capsys, monkeypatch):
+    from exposure.streams import _run
+
+    feed, out = _feed(tmp_path), tmp_path / "out"
+    original, calls = _run.map_event_batch, []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("stopped")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_run, "map_event_batch", failing)
+    with pytest.raises(RuntimeError):
+        main(["stream", str(feed), str(out), "--batch-size", "2", "--no-progress"])
+    monkeypatch.undo()
+    capsys.readouterr()
+    assert main(["series", str(out)]) == 1
+    assert "incomplete" in capsys.readouterr().err
+    assert main(["series", str(out), "--allow-incomplete"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) > 1
+    assert main(["stream", str(feed), str(out), "--batch-size", "2", "--no-progress"]) == 1
+    assert "--resume" in capsys.readouterr().err
+    assert main(["stream", str(feed), str(out), "--batch-size", "2", "--no-progress", "--resume"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_events"] == 6
+    assert main(["stream", str(feed), str(out), "--no-progress"]) == 1
+    assert "--overwrite" in capsys.readouterr().err
+    assert main(["series", str(out)]) == 0

@@ -6,7 +6,7 @@ import pytest
 
 import exposure as ex
 from exposure.analytics import PortfolioSet
-from exposure.errors import DataError, EventError
+from exposure.errors import ArgumentError, EventError
 from exposure.events import events_to_frame
 from exposure.streams import (
     MappedEvents,
@@ -129,7 +129,7 @@ def test_empty_inputs_give_empty_tables_with_their_columns(tmp_path, graph):
 
 def test_output_folder_is_not_overwritten_by_accident(tmp_path, graph, seed_event):
     map_stream([seed_event], tmp_path / "out", graph=graph, show_progress=False)
-    with pytest.raises(DataError, match="overwrite=True"):
+    with pytest.raises(ArgumentError, match="overwrite=True"):
         map_stream([seed_event], tmp_path / "out", graph=graph, show_progress=False)
     map_stream([seed_event], tmp_path / "out", graph=graph, overwrite=True, show_progress=False)
     with pytest.raises(EventError):
