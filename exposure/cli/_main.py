@@ -1,35 +1,50 @@
-"""``exposure map | portfolio | graph | demo``: files in, tables or JSON out.
+"""``exposure map | portfolio | graph | stream | series | prices | study | demo``: files in, tables or JSON out.
 
-Exit codes: 0 success (rejects are reported in the output), 1 nothing usable in the input,
-2 usage error. Messages go to stderr and name the file, line and field.
+Exit codes:
+
+- 0: success (rejected records, if any, are reported on stderr and in JSON output);
+- 1: nothing usable: every record was rejected, or an input file cannot be read (wrong encoding,
+  binary, malformed JSON/CSV/Parquet, a record nested too deeply, a price file too short);
+- 2: usage error: a bad option value (``--top 0``, ``--window 5 -1``), a missing file, a folder
+  where a file is needed or the reverse, an output path that cannot be written;
+- 3: internal error, a bug in ``exposure``: one line ``exposure: internal error: TYPE: MESSAGE``,
+  with the traceback only when ``EXPOSURE_DEBUG=1``. Please report it.
+
+Messages go to stderr, name the file (and line, record and field where there is one) and end with
+``Fix:`` and what to do. No input file, however broken, produces a Python traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import io
+import json
+import os
 import pkgutil
 import sys
+import traceback
 import warnings
 from collections.abc import Callable, Sequence
 
 import pandas as pd
 
 from exposure.cli._common import (
+    EXIT_INTERNAL,
     EXIT_NOTHING_USABLE,
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
+    add_csv_raw,
+    int_at_least,
     load_graph,
+    print_csv,
     read_events,
     report_rejects,
     require_file,
     to_json,
 )
 from exposure.cli._graph_report import add_report_arguments, run_report
-from exposure.errors import ExposureError
-
+from exposure.errors import ArgumentError, ExposureError
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="exposure", description=__doc__.splitlines()[0])
@@ -40,17 +55,22 @@ def _parser() -> argparse.ArgumentParser:
     fmt = dict(choices=["table", "json", "csv"], default="table", help="output format (default table)")
     map_cmd = commands.add_parser("map", help="map events onto securities")
     map_cmd.add_argument("events", help="article text file, JSON, JSONL, CSV, or - for stdin")
-    map_cmd.add_argument("--top", type=int, default=10, help="securities per event, by |score| (default 10)")
-    map_cmd.add_argument("--paths", type=int, default=3, help="explanation walks per security (default 3)")
+    map_cmd.add_argument("--top", type=int_at_least(1, 10), default=10,
+                         help="securities per event, by |score| (default 10)")
+    map_cmd.add_argument("--paths", type=int_at_least(1, 3), default=3,
+                         help="explanation walks per security (default 3)")
     map_cmd.add_argument("--format", **fmt)
+    add_csv_raw(map_cmd)
 
     port = commands.add_parser("portfolio", help="theme, sector, country exposure and event sensitivity")
     port.add_argument("holdings", help="holdings CSV: ticker plus weight, market_value, or quantity and price")
     port.add_argument("--benchmark", help="benchmark holdings CSV, for active exposure")
     port.add_argument("--events", help="events file, for event sensitivity")
     port.add_argument("--themes", nargs="+", metavar="THEME", help="theme ids to report (default all with exposure)")
-    port.add_argument("--top", type=int, default=5, help="contributors per theme in table output (default 5)")
+    port.add_argument("--top", type=int_at_least(1, 5), default=5,
+                      help="contributors per theme in table output (default 5)")
     port.add_argument("--format", **fmt)
+    add_csv_raw(port)
 
     graph = commands.add_parser("graph", help="check, summarise, report on or export the knowledge graph")
     graph.add_argument("action", choices=["validate", "stats", "report", "export"])
@@ -74,21 +94,107 @@ def _command_modules() -> list[Callable]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (see the module docstring).
+
+    A bad command line (unknown option, ``--top 0``) exits through argparse with code 2.
+    """
     args = _parser().parse_args(argv)
+    caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            code = _COMMANDS[args.command](args)
+            return _COMMANDS[args.command](args)
+    except UsageError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except ArgumentError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except ExposureError as exc:
+        return _fail(str(exc), EXIT_NOTHING_USABLE)
+    except Exception as exc:  # the CLI boundary: no traceback for a user's file, one line for a bug
+        mapped = input_failure(exc, args)
+        if mapped is not None:
+            return _fail(*mapped)
+        if os.environ.get("EXPOSURE_DEBUG", "").strip() == "1":
+            traceback.print_exc()
+        return _fail(f"internal error: {type(exc).__name__}: {_one_line(exc)} — please report this "
+                     "(set EXPOSURE_DEBUG=1 for the traceback)", EXIT_INTERNAL)
+    finally:
         for warning in caught:
             print(f"warning: {warning.message}", file=sys.stderr)
-        return code
-    except UsageError as exc:
-        print(f"exposure: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ExposureError as exc:
-        print(f"exposure: error: {exc}", file=sys.stderr)
-        return EXIT_NOTHING_USABLE
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"exposure: error: {message}", file=sys.stderr)
+    return code
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_PATH_OPTIONS = ("events", "holdings", "benchmark", "prices", "portfolios", "portfolio", "graph", "output",
+                 "source")
+
+
+def input_paths(args: argparse.Namespace) -> list[str]:
+    """The file and folder names given on the command line, in the order of ``_PATH_OPTIONS``."""
+    found: list[str] = []
+    for name in _PATH_OPTIONS:
+        value = getattr(args, name, None)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item not in ("-", "yahoo", "local") and item not in found:
+                found.append(item)
+    return found
+
+
+def input_failure(exc: BaseException, args: argparse.Namespace) -> tuple[str, int] | None:
+    """A message and exit code for an exception only a bad input file or path can cause, else None.
+
+    The reader layers turn most bad files into ``ExposureError`` with the line and field; this is
+    the net under them, so that a file they do not yet catch still ends in one clear line.
+    """
+    import pydantic
+
+    filename = getattr(exc, "filename", None)
+    paths = [str(filename)] if filename else input_paths(args)
+    named = paths[0] if len(paths) == 1 else ("one of " + ", ".join(paths) if paths else "the input")
+    detail = _one_line(exc)
+    if isinstance(exc, FileNotFoundError):
+        return f"{named}: no such file or folder. Fix: check the path", EXIT_USAGE
+    if isinstance(exc, IsADirectoryError):
+        return f"{named}: is a folder where a file is needed. Fix: give a file", EXIT_USAGE
+    if isinstance(exc, NotADirectoryError):
+        return (f"{named}: a file stands where a folder is needed ({detail}). Fix: give a folder path, "
+                "or remove the file"), EXIT_USAGE
+    if isinstance(exc, PermissionError):
+        return f"{named}: permission denied ({detail}). Fix: give a path you may read or write", EXIT_USAGE
+    if isinstance(exc, UnicodeError):
+        return (f"{named}: not UTF-8 text ({detail}). Fix: save the file as UTF-8 "
+                "(in Excel: CSV UTF-8)"), EXIT_NOTHING_USABLE
+    if isinstance(exc, RecursionError):
+        return (f"{named}: a record is nested too deeply to read. Fix: remove or flatten that record"),  \
+            EXIT_NOTHING_USABLE
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        return (f"{named}: a number has too many digits ({detail}). Fix: correct that number"),  \
+            EXIT_NOTHING_USABLE
+    if isinstance(exc, json.JSONDecodeError):
+        return (f"{named}: line {exc.lineno} column {exc.colno}: malformed JSON ({exc.msg}). "
+                "Fix: correct the JSON"), EXIT_NOTHING_USABLE
+    if isinstance(exc, (pd.errors.ParserError, pd.errors.EmptyDataError, pd.errors.ParserWarning)):
+        return f"{named}: cannot be read as CSV ({detail}). Fix: correct or re-export the file", \
+            EXIT_NOTHING_USABLE
+    if isinstance(exc, pydantic.ValidationError):
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) or "record" for e in exc.errors()[:5])
+        return (f"{named}: field {fields}: {exc.errors()[0]['msg'] if exc.errors() else detail}. "
+                "Fix: correct the field"), EXIT_NOTHING_USABLE
+    if type(exc).__module__.startswith("pyarrow"):
+        return (f"{named}: cannot be read as Parquet/Arrow ({type(exc).__name__}: {detail}). "
+                "Fix: give a valid Parquet file"), EXIT_NOTHING_USABLE
+    if isinstance(exc, OSError):
+        return f"{named}: {detail}. Fix: check the path, its permissions and the free disk space", \
+            EXIT_NOTHING_USABLE
+    return None
 
 
 def _cmd_map(args) -> int:
@@ -116,9 +222,7 @@ def _cmd_map(args) -> int:
             top.insert(0, "event_id", event.id)
             top["top_path"] = top.pop("paths").map(lambda p: p[0] if p else "")
             frames.append(top)
-        buffer = io.StringIO()
-        pd.concat(frames, ignore_index=True).to_csv(buffer, index=False, float_format="%.6g")
-        print(buffer.getvalue(), end="")
+        print_csv(pd.concat(frames, ignore_index=True), args, index=False, float_format="%.6g")
     else:
         print(render_impacts(impacts, top=args.top, paths=args.paths))
     return EXIT_OK
@@ -164,9 +268,7 @@ def _cmd_portfolio(args) -> int:
         data["rejects"] = [r.to_dict() for r in rejects]
         print(to_json(data))
     elif args.format == "csv":
-        buffer = io.StringIO()
-        report.themes_frame().to_csv(buffer, float_format="%.6g")
-        print(buffer.getvalue(), end="")
+        print_csv(report.themes_frame(), args, float_format="%.6g")
     else:
         print(report.render(top=args.top))
     return EXIT_OK
@@ -187,9 +289,9 @@ def _cmd_graph(args) -> int:
     else:
         fmt = args.format or "json"
         if fmt not in ("json", "graphml"):
-            raise UsageError("graph export writes json or graphml")
+            raise UsageError("graph export writes json or graphml. Fix: pass --format json or --format graphml")
         if fmt == "graphml" and not args.output:
-            raise UsageError("graph export --format graphml needs --output FILE")
+            raise UsageError("graph export --format graphml needs --output FILE. Fix: add --output graph.graphml")
         text = graph.export(args.output, format=fmt)
         if args.output is None:
             print(text)
