@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     port.add_argument("--benchmark", help="benchmark holdings CSV, for active exposure")
     port.add_argument("--events", help="events file, for event sensitivity")
     port.add_argument("--themes", nargs="+", metavar="THEME", help="theme ids to report (default all with exposure)")
+    port.add_argument("--fx", nargs="+", metavar="CUR=RATE", default=[],
+                      help="rates (base per unit) for a book whose currency column mixes currencies, "
+                      "e.g. --fx EUR=1.08 GBP=1.27")
+    port.add_argument("--base", default=None, help="currency of the converted values (default USD)")
     port.add_argument("--top", type=int_at_least(1, 5), default=5,
                       help="contributors per theme in table output (default 5)")
     port.add_argument("--format", **fmt)
@@ -257,8 +261,9 @@ def _cmd_portfolio(args) -> int:
     graph = load_graph(args)
     for path in (args.holdings, args.benchmark):
         require_file(path)
-    portfolio = read_holdings(args.holdings)
-    benchmark = read_holdings(args.benchmark) if args.benchmark else None
+    fx = _fx_rates(args.fx)
+    portfolio = read_holdings(args.holdings, fx=fx, base=args.base)
+    benchmark = read_holdings(args.benchmark, fx=fx, base=args.base) if args.benchmark else None
     events, rejects = read_events(args.events, graph) if args.events else ([], [])
     if args.events:
         report_rejects(args.events, rejects)
@@ -272,6 +277,21 @@ def _cmd_portfolio(args) -> int:
     else:
         print(report.render(top=args.top))
     return EXIT_OK
+
+
+def _fx_rates(pairs: list[str]) -> dict[str, float] | None:
+    """``["EUR=1.08", ...]`` as ``{"EUR": 1.08}``; None when no ``--fx`` was given."""
+    rates = {}
+    for pair in pairs:
+        code, _, rate = pair.partition("=")
+        try:
+            value = float(rate)
+        except ValueError:
+            value = float("nan")
+        if not code.strip() or not value > 0 or value == float("inf"):
+            raise UsageError(f"--fx {pair}: not CUR=RATE with a positive rate. Fix: e.g. --fx EUR=1.08")
+        rates[code.strip()] = value
+    return rates or None
 
 
 def _cmd_graph(args) -> int:
