@@ -89,7 +89,8 @@ def _run(args) -> int:
     events, rejects = read_events(args.events, graph)
     report_rejects(args.events, rejects)
     if not events:
-        print(f"exposure: {args.events}: no usable event ({len(rejects)} rejected)", file=sys.stderr)
+        print(f"exposure: error: {args.events}: no usable event ({len(rejects)} rejected). Fix: give at least "
+              "one event with a headline and published_at (see the rejects above)", file=sys.stderr)
         return EXIT_NOTHING_USABLE
     prices = _prices(args, events)
     converted = prices_to_returns(prices)
@@ -153,8 +154,8 @@ def _run(args) -> int:
             print(f"exposure: study: dropped {row.event_id} {row.ticker}: {row.reason}", file=sys.stderr)
     if not len(results):
         source = args.prices or "the fetched prices"
-        print(f"exposure: error: {source}: no event-security pair could be studied ({len(study.dropped)} dropped, "
-              "reasons above). Fix: give prices that cover the estimation window, the gap and the event window "
+        print(f"exposure: error: {args.events} with {source}: no event-security pair could be studied ({len(study.dropped)} dropped, "
+              "each with its reason). Fix: give prices that cover the estimation window, the gap and the event window "
               f"({args.estimation} + {args.gap} + {args.window[1] - args.window[0] + 1} sessions), or a shorter "
               "--estimation", file=sys.stderr)
     return EXIT_OK if len(results) else EXIT_NOTHING_USABLE

@@ -103,17 +103,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     A bad command line (unknown option, ``--top 0``) exits through argparse with code 2.
     """
     args = _parser().parse_args(argv)
+    watch = _Watched(sys.stderr)
+    sys.stderr = watch
+    try:
+        code = _run(args)
+        if code == EXIT_NOTHING_USABLE and not watch.fixed:  # exit 1 always ends with the file and a fix
+            named = ", ".join(input_paths(args)) or "the input"
+            _fail(f"{named}: nothing usable in the input (see any messages above). Fix: check that the file "
+                  "holds the records the command expects", code)
+        return code
+    finally:
+        sys.stderr = watch.stream
+
+
+class _Watched:
+    """stderr, remembering whether a fix was written (so exit 1 never comes without one)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.fixed = False
+
+    def write(self, text: str) -> int:
+        self.fixed = self.fixed or "fix:" in text.lower()
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+def _run(args: argparse.Namespace) -> int:
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             return _COMMANDS[args.command](args)
     except UsageError as exc:
-        return _fail(str(exc), EXIT_USAGE)
+        return _fail(_with_fix(str(exc), args), EXIT_USAGE)
     except ArgumentError as exc:
-        return _fail(str(exc), EXIT_USAGE)
+        return _fail(_with_fix(_naming(str(exc), args), args), EXIT_USAGE)
     except ExposureError as exc:
-        return _fail(str(exc), EXIT_NOTHING_USABLE)
+        return _fail(_with_fix(_naming(str(exc), args), args), EXIT_NOTHING_USABLE)
     except Exception as exc:  # the CLI boundary: no traceback for a user's file, one line for a bug
         mapped = input_failure(exc, args)
         if mapped is not None:
@@ -125,6 +154,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         for warning in caught:
             print(f"warning: {warning.message}", file=sys.stderr)
+
+
+def _with_fix(message: str, args: argparse.Namespace) -> str:
+    """``message`` with a pointer to the command's help when it carries no fix of its own."""
+    if "fix:" in message.lower():
+        return message
+    return f"{message.rstrip('. ')}. Fix: see `exposure {args.command} --help`"
+
+
+def _naming(message: str, args: argparse.Namespace) -> str:
+    """``message``, led by the input file(s) of the command line when it names none of them."""
+    paths = input_paths(args)
+    if not paths or any(path in message for path in paths):
+        return message
+    return f"{paths[0] if len(paths) == 1 else 'one of ' + ', '.join(paths)}: {message}"
 
 
 def _fail(message: str, code: int) -> int:
@@ -150,6 +194,12 @@ def input_paths(args: argparse.Namespace) -> list[str]:
             if isinstance(item, str) and item not in ("-", "yahoo", "local") and item not in found:
                 found.append(item)
     return found
+
+
+_PARSE_FAILURES = ("Invalid isoformat string", "Unknown datetime string format", "time data ",
+                   "doesn't match format", "could not convert string to float", "invalid literal for int()",
+                   "Out of bounds nanosecond timestamp", "out of range")
+"""Messages of ValueErrors that only a value read from a file raises (dates and numbers that do not parse)."""
 
 
 def input_failure(exc: BaseException, args: argparse.Namespace) -> tuple[str, int] | None:
@@ -182,6 +232,11 @@ def input_failure(exc: BaseException, args: argparse.Namespace) -> tuple[str, in
     if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
         return (f"{named}: a number has too many digits ({detail}). Fix: correct that number"),  \
             EXIT_NOTHING_USABLE
+    if isinstance(exc, ValueError) and "Invalid frequency" in str(exc):
+        return f"--freq: {detail}. Fix: give a pandas frequency such as D, W, ME or QE", EXIT_USAGE
+    if isinstance(exc, ValueError) and any(marker in str(exc) for marker in _PARSE_FAILURES):
+        return (f"{named}: a value cannot be read ({detail}). Fix: write dates as YYYY-MM-DD and numbers "
+                "with a dot for decimals"), EXIT_NOTHING_USABLE
     if isinstance(exc, json.JSONDecodeError):
         return (f"{named}: line {exc.lineno} column {exc.colno}: malformed JSON ({exc.msg}). "
                 "Fix: correct the JSON"), EXIT_NOTHING_USABLE
@@ -208,7 +263,8 @@ def _cmd_map(args) -> int:
     events, rejects = read_events(args.events, graph)
     report_rejects(args.events, rejects)
     if not events:
-        print(f"exposure: {args.events}: no usable event ({len(rejects)} rejected)", file=sys.stderr)
+        print(f"exposure: error: {args.events}: no usable event ({len(rejects)} rejected). Fix: give at least "
+              "one event with a headline (see the rejects above)", file=sys.stderr)
         if args.format == "json":
             print(to_json({"graph_version": graph.version, "events": [],
                          "rejects": [r.to_dict() for r in rejects]}))
