@@ -41,7 +41,8 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
     study.add_argument("--gap", type=int_at_least(0, 10), default=10,
                        help="sessions between estimation and event window, 0 or more (default 10)")
     study.add_argument("--tickers", nargs="+", metavar="TICKER", help="securities to study (default every priced one)")
-    study.add_argument("--top", type=int_at_least(1, 10), help="compare the graph's top N mapped securities with the rest")
+    study.add_argument("--top", type=int_at_least(1, 10),
+                       help="compare the graph's top N mapped securities with the rest")
     study.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format")
     add_csv_raw(study)
     return {"study": _run}
@@ -154,8 +155,9 @@ def _run(args) -> int:
             print(f"exposure: study: dropped {row.event_id} {row.ticker}: {row.reason}", file=sys.stderr)
     if not len(results):
         source = args.prices or "the fetched prices"
-        print(f"exposure: error: {args.events} with {source}: no event-security pair could be studied ({len(study.dropped)} dropped, "
-              "each with its reason). Fix: give prices that cover the estimation window, the gap and the event window "
+        print(f"exposure: error: {args.events} with {source}: no event-security pair could be studied "
+              f"({len(study.dropped)} dropped, each with its reason). Fix: give prices that cover the estimation "
+              "window, the gap and the event window "
               f"({args.estimation} + {args.gap} + {args.window[1] - args.window[0] + 1} sessions), or a shorter "
               "--estimation", file=sys.stderr)
     return EXIT_OK if len(results) else EXIT_NOTHING_USABLE

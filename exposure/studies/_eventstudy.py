@@ -531,7 +531,8 @@ def refuse_price_levels(returns: pd.DataFrame, columns: Sequence[str], *, min_va
         if median > 0.5 or level_like:
             suspects.append((str(column), median))
     if suspects:
-        named = ", ".join(c for c, _ in suspects[:10]) + (f" and {len(suspects) - 10} more" if len(suspects) > 10 else "")
+        more = f" and {len(suspects) - 10} more" if len(suspects) > 10 else ""
+        named = ", ".join(c for c, _ in suspects[:10]) + more
         raise DataError(
             f"look like prices, not returns (median |value| {suspects[0][1]:.3g})", where="returns", field=named,
             fix="pass returns: convert prices with exposure.studies.prices_to_returns (or read a price file "
