@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Callable
 
 import pandas as pd
 
-from exposure.cli._common import EXIT_NOTHING_USABLE, EXIT_OK, UsageError, report_rejects, require_file, to_json
+from exposure.cli._common import (
+    EXIT_NOTHING_USABLE,
+    EXIT_OK,
+    UsageError,
+    add_csv_raw,
+    print_csv,
+    report_rejects,
+    require_file,
+    to_json,
+)
 
 
 def register(commands) -> dict[str, Callable]:
@@ -28,6 +36,7 @@ def register(commands) -> dict[str, Callable]:
                      help="what to return; for a wide local file, what it holds (default adjclose)")
     cmd.add_argument("--format", choices=["table", "json", "csv"], default="table",
                      help="table: one line per symbol; csv: the prices; json: both (default table)")
+    add_csv_raw(cmd)
     return {"prices": run}
 
 
@@ -37,12 +46,13 @@ def _source(args):
     spec = list(args.source)
     if spec == ["yahoo"]:
         if not args.tickers or not args.start:
-            raise UsageError("prices --source yahoo needs TICKERS and --start")
+            raise UsageError("prices --source yahoo needs TICKERS and --start. Fix: e.g. exposure prices LMT "
+                             "--start 2024-01-02")
         return YahooSource()
     if spec[0] == "local":
         spec = spec[1:]
     if len(spec) != 1:
-        raise UsageError("--source takes 'yahoo' or 'local PATH'")
+        raise UsageError("--source takes 'yahoo' or 'local PATH'. Fix: e.g. --source local prices.csv")
     require_file(spec[0])
     return LocalSource(spec[0], field=args.field)
 
@@ -67,9 +77,7 @@ def run(args) -> int:
         }
         print(to_json(data))
     elif args.format == "csv":
-        buffer = io.StringIO()
-        frame.to_csv(buffer, float_format="%.6g", date_format="%Y-%m-%d")
-        print(buffer.getvalue(), end="")
+        print_csv(frame, args, float_format="%.6g", date_format="%Y-%m-%d")
     else:
         print(_table(result))
     if frame.empty or not result.symbols:

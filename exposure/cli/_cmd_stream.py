@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from exposure.cli._common import EXIT_NOTHING_USABLE, EXIT_OK, UsageError, load_graph, require_file, to_json
+from exposure.cli._common import (
+    EXIT_NOTHING_USABLE,
+    EXIT_OK,
+    UsageError,
+    int_at_least,
+    load_graph,
+    require_file,
+    to_json,
+)
 
 
 def register(commands) -> dict[str, Callable]:
@@ -24,7 +32,7 @@ def register(commands) -> dict[str, Callable]:
     )
     stream.add_argument("events", help="event file: .jsonl/.ndjson, .csv (optionally .gz) or .parquet")
     stream.add_argument("output", help="folder to create for the tables")
-    stream.add_argument("--top", type=int, default=20, help="securities kept per event (0: none; default 20)")
+    stream.add_argument("--top", type=int_at_least(1, 20), default=20, help="securities kept per event (default 20)")
     stream.add_argument("--all", action="store_true", help="keep every non-zero security score (overrides --top)")
     stream.add_argument("--portfolios", metavar="CSV",
                         help="holdings of many portfolios: columns portfolio,ticker,weight")
@@ -32,7 +40,7 @@ def register(commands) -> dict[str, Callable]:
                         help="one portfolio's holdings (named after the file; repeatable)")
     stream.add_argument("--as-of", action="store_true",
                         help="score each event with the graph as of its publication day")
-    stream.add_argument("--batch-size", type=int, default=10_000)
+    stream.add_argument("--batch-size", type=int_at_least(1, 10_000), default=10_000)
     stream.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="override the file suffix")
     stream.add_argument("--overwrite", action="store_true",
                         help="replace OUT when it holds an earlier `exposure stream` output (any other non-empty "

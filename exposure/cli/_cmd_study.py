@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from collections.abc import Callable
 
@@ -11,7 +10,10 @@ from exposure.cli._common import (
     EXIT_NOTHING_USABLE,
     EXIT_OK,
     UsageError,
+    add_csv_raw,
+    int_at_least,
     load_graph,
+    print_csv,
     read_events,
     report_rejects,
     require_file,
@@ -34,11 +36,15 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
                        help="normal-return model (default market)")
     study.add_argument("--window", nargs=2, type=int, default=[-1, 5], metavar=("START", "END"),
                        help="event window in sessions around day 0 (default -1 5)")
-    study.add_argument("--estimation", type=int, default=250, help="estimation window, sessions (default 250)")
-    study.add_argument("--gap", type=int, default=10, help="sessions between estimation and event window (default 10)")
+    study.add_argument("--estimation", type=int_at_least(3, 250), default=250,
+                       help="estimation window, sessions, 3 or more (default 250)")
+    study.add_argument("--gap", type=int_at_least(0, 10), default=10,
+                       help="sessions between estimation and event window, 0 or more (default 10)")
     study.add_argument("--tickers", nargs="+", metavar="TICKER", help="securities to study (default every priced one)")
-    study.add_argument("--top", type=int, help="compare the graph's top N mapped securities with the rest")
+    study.add_argument("--top", type=int_at_least(1, 10),
+                       help="compare the graph's top N mapped securities with the rest")
     study.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format")
+    add_csv_raw(study)
     return {"study": _run}
 
 
@@ -49,10 +55,11 @@ def _prices(args, events):
         require_file(args.prices)
         return read_prices(args.prices)
     if not args.tickers:
-        raise UsageError("--source yahoo needs --tickers (the securities to fetch)")
+        raise UsageError("--source yahoo needs --tickers (the securities to fetch). Fix: add --tickers LMT RTX")
     dates = [e.published_at for e in events if e.published_at is not None]
     if not dates:
-        raise UsageError("no event has published_at, so there is no date range to fetch")
+        raise UsageError("no event has published_at, so there is no date range to fetch. Fix: give each "
+                         "event a published_at date")
     import pandas as pd
 
     span = int((args.estimation + args.gap + max(0, -args.window[0])) * 1.6) + 30
@@ -77,22 +84,22 @@ def _run(args) -> int:
     from exposure.studies import event_study, mapped_vs_unmapped, prices_to_returns
 
     if args.window[1] < args.window[0]:
-        raise UsageError(f"--window {args.window[0]} {args.window[1]}: the end comes before the start")
-    if args.estimation < 3 or args.gap < 0:
-        raise UsageError("--estimation must be 3 or more and --gap 0 or more")
+        raise UsageError(f"--window {args.window[0]} {args.window[1]}: the end comes before the start. "
+                         f"Fix: --window {args.window[1]} {args.window[0]}")
     graph = load_graph(args)
     events, rejects = read_events(args.events, graph)
     report_rejects(args.events, rejects)
     if not events:
-        print(f"exposure: {args.events}: no usable event ({len(rejects)} rejected)", file=sys.stderr)
+        print(f"exposure: error: {args.events}: no usable event ({len(rejects)} rejected). Fix: give at least "
+              "one event with a headline and published_at (see the rejects above)", file=sys.stderr)
         return EXIT_NOTHING_USABLE
     prices = _prices(args, events)
     converted = prices_to_returns(prices)
     returns = converted.returns
     market = None if args.model == "constant_mean" else args.market
     if market is not None and market not in returns.columns:
-        raise UsageError(f"--market {market} is not among the prices; add it, pick another, or use "
-                         "--model constant_mean")
+        raise UsageError(f"--market {market} is not among the prices. Fix: add its prices, pick another "
+                         "--market, or use --model constant_mean")
     tickers = args.tickers or [c for c in returns.columns if c != args.market]
     settings = dict(market=market, model=args.model, window=tuple(args.window), estimation=args.estimation,
                     gap=args.gap)
@@ -126,11 +133,9 @@ def _run(args) -> int:
                      "rejects": [r.to_dict() for r in rejects]})
         print(to_json(data))
     elif args.format == "csv":
-        buffer = io.StringIO()
         table = results.reindex(columns=_RESULT_COLUMNS)
         table["event_day"] = table["event_day"].dt.strftime("%Y-%m-%d")
-        table.to_csv(buffer, index=False, float_format="%.6g")
-        print(buffer.getvalue(), end="")
+        print_csv(table, args, index=False, float_format="%.6g")
     else:
         print(study.summary())
         for fix in converted.fixes:
@@ -145,4 +150,14 @@ def _run(args) -> int:
             shown["event_day"] = shown["event_day"].dt.strftime("%Y-%m-%d")
             shown = shown.sort_values(["event_id", "car"], ascending=[True, False])
             print(shown.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    if args.format != "table":
+        for row in study.dropped.itertuples(index=False):
+            print(f"exposure: study: dropped {row.event_id} {row.ticker}: {row.reason}", file=sys.stderr)
+    if not len(results):
+        source = args.prices or "the fetched prices"
+        print(f"exposure: error: {args.events} with {source}: no event-security pair could be studied "
+              f"({len(study.dropped)} dropped, each with its reason). Fix: give prices that cover the estimation "
+              "window, the gap and the event window "
+              f"({args.estimation} + {args.gap} + {args.window[1] - args.window[0] + 1} sessions), or a shorter "
+              "--estimation", file=sys.stderr)
     return EXIT_OK if len(results) else EXIT_NOTHING_USABLE

@@ -23,13 +23,13 @@ def run_report(args: argparse.Namespace) -> int:
 
     fmt = getattr(args, "format", None) or "table"
     if fmt not in ("table", "json"):
-        raise UsageError(f"graph report --format {fmt}: use table or json")
+        raise UsageError(f"graph report --format {fmt}: not available. Fix: use table or json (--format table)")
     threshold = getattr(args, "threshold", 0.2)
     min_weight = getattr(args, "min_weight", 0.5)
     if not 0 <= threshold <= 1:
-        raise UsageError(f"--threshold {threshold}: give a number in [0, 1]")
+        raise UsageError(f"--threshold {threshold}: out of range. Fix: give a number in [0, 1] such as 0.2")
     if min_weight < 0:
-        raise UsageError(f"--min-weight {min_weight}: give a percentage >= 0")
+        raise UsageError(f"--min-weight {min_weight}: below zero. Fix: give a percentage >= 0 such as 0.5")
     holdings_path = getattr(args, "holdings", None)
     require_file(holdings_path)
     if not hasattr(args, "graph"):

@@ -1,35 +1,50 @@
-"""``exposure map | portfolio | graph | demo``: files in, tables or JSON out.
+"""``exposure map | portfolio | graph | stream | series | prices | study | demo``: files in, tables or JSON out.
 
-Exit codes: 0 success (rejects are reported in the output), 1 nothing usable in the input,
-2 usage error. Messages go to stderr and name the file, line and field.
+Exit codes:
+
+- 0: success (rejected records, if any, are reported on stderr and in JSON output);
+- 1: nothing usable: every record was rejected, or an input file cannot be read (wrong encoding,
+  binary, malformed JSON/CSV/Parquet, a record nested too deeply, a price file too short);
+- 2: usage error: a bad option value (``--top 0``, ``--window 5 -1``), a missing file, a folder
+  where a file is needed or the reverse, an output path that cannot be written;
+- 3: internal error, a bug in ``exposure``: one line ``exposure: internal error: TYPE: MESSAGE``,
+  with the traceback only when ``EXPOSURE_DEBUG=1``. Please report it.
+
+Messages go to stderr, name the file (and line, record and field where there is one) and end with
+``Fix:`` and what to do. No input file, however broken, produces a Python traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import io
+import json
+import os
 import pkgutil
 import sys
+import traceback
 import warnings
 from collections.abc import Callable, Sequence
 
 import pandas as pd
 
 from exposure.cli._common import (
+    EXIT_INTERNAL,
     EXIT_NOTHING_USABLE,
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
+    add_csv_raw,
+    int_at_least,
     load_graph,
+    print_csv,
     read_events,
     report_rejects,
     require_file,
     to_json,
 )
 from exposure.cli._graph_report import add_report_arguments, run_report
-from exposure.errors import ExposureError
-
+from exposure.errors import ArgumentError, ExposureError
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="exposure", description=__doc__.splitlines()[0])
@@ -40,17 +55,26 @@ def _parser() -> argparse.ArgumentParser:
     fmt = dict(choices=["table", "json", "csv"], default="table", help="output format (default table)")
     map_cmd = commands.add_parser("map", help="map events onto securities")
     map_cmd.add_argument("events", help="article text file, JSON, JSONL, CSV, or - for stdin")
-    map_cmd.add_argument("--top", type=int, default=10, help="securities per event, by |score| (default 10)")
-    map_cmd.add_argument("--paths", type=int, default=3, help="explanation walks per security (default 3)")
+    map_cmd.add_argument("--top", type=int_at_least(1, 10), default=10,
+                         help="securities per event, by |score| (default 10)")
+    map_cmd.add_argument("--paths", type=int_at_least(1, 3), default=3,
+                         help="explanation walks per security (default 3)")
     map_cmd.add_argument("--format", **fmt)
+    add_csv_raw(map_cmd)
 
     port = commands.add_parser("portfolio", help="theme, sector, country exposure and event sensitivity")
     port.add_argument("holdings", help="holdings CSV: ticker plus weight, market_value, or quantity and price")
     port.add_argument("--benchmark", help="benchmark holdings CSV, for active exposure")
     port.add_argument("--events", help="events file, for event sensitivity")
     port.add_argument("--themes", nargs="+", metavar="THEME", help="theme ids to report (default all with exposure)")
-    port.add_argument("--top", type=int, default=5, help="contributors per theme in table output (default 5)")
+    port.add_argument("--fx", nargs="+", metavar="CUR=RATE", default=[],
+                      help="rates (base per unit) for a book whose currency column mixes currencies, "
+                      "e.g. --fx EUR=1.08 GBP=1.27")
+    port.add_argument("--base", default=None, help="currency of the converted values (default USD)")
+    port.add_argument("--top", type=int_at_least(1, 5), default=5,
+                      help="contributors per theme in table output (default 5)")
     port.add_argument("--format", **fmt)
+    add_csv_raw(port)
 
     graph = commands.add_parser("graph", help="check, summarise, report on or export the knowledge graph")
     graph.add_argument("action", choices=["validate", "stats", "report", "export"])
@@ -74,21 +98,162 @@ def _command_modules() -> list[Callable]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (see the module docstring).
+
+    A bad command line (unknown option, ``--top 0``) exits through argparse with code 2.
+    """
     args = _parser().parse_args(argv)
+    watch = _Watched(sys.stderr)
+    sys.stderr = watch
+    try:
+        code = _run(args)
+        if code == EXIT_NOTHING_USABLE and not watch.fixed:  # exit 1 always ends with the file and a fix
+            named = ", ".join(input_paths(args)) or "the input"
+            _fail(f"{named}: nothing usable in the input (see any messages above). Fix: check that the file "
+                  "holds the records the command expects", code)
+        return code
+    finally:
+        sys.stderr = watch.stream
+
+
+class _Watched:
+    """stderr, remembering whether a fix was written (so exit 1 never comes without one)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.fixed = False
+
+    def write(self, text: str) -> int:
+        self.fixed = self.fixed or "fix:" in text.lower()
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+def _run(args: argparse.Namespace) -> int:
+    caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            code = _COMMANDS[args.command](args)
+            return _COMMANDS[args.command](args)
+    except UsageError as exc:
+        return _fail(_with_fix(str(exc), args), EXIT_USAGE)
+    except ArgumentError as exc:
+        return _fail(_with_fix(_naming(str(exc), args), args), EXIT_USAGE)
+    except ExposureError as exc:
+        return _fail(_with_fix(_naming(str(exc), args), args), EXIT_NOTHING_USABLE)
+    except Exception as exc:  # the CLI boundary: no traceback for a user's file, one line for a bug
+        mapped = input_failure(exc, args)
+        if mapped is not None:
+            return _fail(*mapped)
+        if os.environ.get("EXPOSURE_DEBUG", "").strip() == "1":
+            traceback.print_exc()
+        return _fail(f"internal error: {type(exc).__name__}: {_one_line(exc)} — please report this "
+                     "(set EXPOSURE_DEBUG=1 for the traceback)", EXIT_INTERNAL)
+    finally:
         for warning in caught:
             print(f"warning: {warning.message}", file=sys.stderr)
-        return code
-    except UsageError as exc:
-        print(f"exposure: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ExposureError as exc:
-        print(f"exposure: error: {exc}", file=sys.stderr)
-        return EXIT_NOTHING_USABLE
+
+
+def _with_fix(message: str, args: argparse.Namespace) -> str:
+    """``message`` with a pointer to the command's help when it carries no fix of its own."""
+    if "fix:" in message.lower():
+        return message
+    return f"{message.rstrip('. ')}. Fix: see `exposure {args.command} --help`"
+
+
+def _naming(message: str, args: argparse.Namespace) -> str:
+    """``message``, led by the input file(s) of the command line when it names none of them."""
+    paths = input_paths(args)
+    if not paths or any(path in message for path in paths):
+        return message
+    return f"{paths[0] if len(paths) == 1 else 'one of ' + ', '.join(paths)}: {message}"
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"exposure: error: {message}", file=sys.stderr)
+    return code
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_PATH_OPTIONS = ("events", "holdings", "benchmark", "prices", "portfolios", "portfolio", "graph", "output",
+                 "source")
+
+
+def input_paths(args: argparse.Namespace) -> list[str]:
+    """The file and folder names given on the command line, in the order of ``_PATH_OPTIONS``."""
+    found: list[str] = []
+    for name in _PATH_OPTIONS:
+        value = getattr(args, name, None)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item not in ("-", "yahoo", "local") and item not in found:
+                found.append(item)
+    return found
+
+
+_PARSE_FAILURES = ("Invalid isoformat string", "Unknown datetime string format", "time data ",
+                   "doesn't match format", "could not convert string to float", "invalid literal for int()",
+                   "Out of bounds nanosecond timestamp", "out of range")
+"""Messages of ValueErrors that only a value read from a file raises (dates and numbers that do not parse)."""
+
+
+def input_failure(exc: BaseException, args: argparse.Namespace) -> tuple[str, int] | None:
+    """A message and exit code for an exception only a bad input file or path can cause, else None.
+
+    The reader layers turn most bad files into ``ExposureError`` with the line and field; this is
+    the net under them, so that a file they do not yet catch still ends in one clear line.
+    """
+    import pydantic
+
+    filename = getattr(exc, "filename", None)
+    paths = [str(filename)] if filename else input_paths(args)
+    named = paths[0] if len(paths) == 1 else ("one of " + ", ".join(paths) if paths else "the input")
+    detail = _one_line(exc)
+    if isinstance(exc, FileNotFoundError):
+        return f"{named}: no such file or folder. Fix: check the path", EXIT_USAGE
+    if isinstance(exc, IsADirectoryError):
+        return f"{named}: is a folder where a file is needed. Fix: give a file", EXIT_USAGE
+    if isinstance(exc, NotADirectoryError):
+        return (f"{named}: a file stands where a folder is needed ({detail}). Fix: give a folder path, "
+                "or remove the file"), EXIT_USAGE
+    if isinstance(exc, PermissionError):
+        return f"{named}: permission denied ({detail}). Fix: give a path you may read or write", EXIT_USAGE
+    if isinstance(exc, UnicodeError):
+        return (f"{named}: not UTF-8 text ({detail}). Fix: save the file as UTF-8 "
+                "(in Excel: CSV UTF-8)"), EXIT_NOTHING_USABLE
+    if isinstance(exc, RecursionError):
+        return (f"{named}: a record is nested too deeply to read. Fix: remove or flatten that record"),  \
+            EXIT_NOTHING_USABLE
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        return (f"{named}: a number has too many digits ({detail}). Fix: correct that number"),  \
+            EXIT_NOTHING_USABLE
+    if isinstance(exc, ValueError) and "Invalid frequency" in str(exc):
+        return f"--freq: {detail}. Fix: give a pandas frequency such as D, W, ME or QE", EXIT_USAGE
+    if isinstance(exc, ValueError) and any(marker in str(exc) for marker in _PARSE_FAILURES):
+        return (f"{named}: a value cannot be read ({detail}). Fix: write dates as YYYY-MM-DD and numbers "
+                "with a dot for decimals"), EXIT_NOTHING_USABLE
+    if isinstance(exc, json.JSONDecodeError):
+        return (f"{named}: line {exc.lineno} column {exc.colno}: malformed JSON ({exc.msg}). "
+                "Fix: correct the JSON"), EXIT_NOTHING_USABLE
+    if isinstance(exc, (pd.errors.ParserError, pd.errors.EmptyDataError, pd.errors.ParserWarning)):
+        return f"{named}: cannot be read as CSV ({detail}). Fix: correct or re-export the file", \
+            EXIT_NOTHING_USABLE
+    if isinstance(exc, pydantic.ValidationError):
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) or "record" for e in exc.errors()[:5])
+        return (f"{named}: field {fields}: {exc.errors()[0]['msg'] if exc.errors() else detail}. "
+                "Fix: correct the field"), EXIT_NOTHING_USABLE
+    if type(exc).__module__.startswith("pyarrow"):
+        return (f"{named}: cannot be read as Parquet/Arrow ({type(exc).__name__}: {detail}). "
+                "Fix: give a valid Parquet file"), EXIT_NOTHING_USABLE
+    if isinstance(exc, OSError):
+        return f"{named}: {detail}. Fix: check the path, its permissions and the free disk space", \
+            EXIT_NOTHING_USABLE
+    return None
 
 
 def _cmd_map(args) -> int:
@@ -98,7 +263,8 @@ def _cmd_map(args) -> int:
     events, rejects = read_events(args.events, graph)
     report_rejects(args.events, rejects)
     if not events:
-        print(f"exposure: {args.events}: no usable event ({len(rejects)} rejected)", file=sys.stderr)
+        print(f"exposure: error: {args.events}: no usable event ({len(rejects)} rejected). Fix: give at least "
+              "one event with a headline (see the rejects above)", file=sys.stderr)
         if args.format == "json":
             print(to_json({"graph_version": graph.version, "events": [],
                          "rejects": [r.to_dict() for r in rejects]}))
@@ -116,9 +282,7 @@ def _cmd_map(args) -> int:
             top.insert(0, "event_id", event.id)
             top["top_path"] = top.pop("paths").map(lambda p: p[0] if p else "")
             frames.append(top)
-        buffer = io.StringIO()
-        pd.concat(frames, ignore_index=True).to_csv(buffer, index=False, float_format="%.6g")
-        print(buffer.getvalue(), end="")
+        print_csv(pd.concat(frames, ignore_index=True), args, index=False, float_format="%.6g")
     else:
         print(render_impacts(impacts, top=args.top, paths=args.paths))
     return EXIT_OK
@@ -153,8 +317,9 @@ def _cmd_portfolio(args) -> int:
     graph = load_graph(args)
     for path in (args.holdings, args.benchmark):
         require_file(path)
-    portfolio = read_holdings(args.holdings)
-    benchmark = read_holdings(args.benchmark) if args.benchmark else None
+    fx = _fx_rates(args.fx)
+    portfolio = read_holdings(args.holdings, fx=fx, base=args.base)
+    benchmark = read_holdings(args.benchmark, fx=fx, base=args.base) if args.benchmark else None
     events, rejects = read_events(args.events, graph) if args.events else ([], [])
     if args.events:
         report_rejects(args.events, rejects)
@@ -164,12 +329,25 @@ def _cmd_portfolio(args) -> int:
         data["rejects"] = [r.to_dict() for r in rejects]
         print(to_json(data))
     elif args.format == "csv":
-        buffer = io.StringIO()
-        report.themes_frame().to_csv(buffer, float_format="%.6g")
-        print(buffer.getvalue(), end="")
+        print_csv(report.themes_frame(), args, float_format="%.6g")
     else:
         print(report.render(top=args.top))
     return EXIT_OK
+
+
+def _fx_rates(pairs: list[str]) -> dict[str, float] | None:
+    """``["EUR=1.08", ...]`` as ``{"EUR": 1.08}``; None when no ``--fx`` was given."""
+    rates = {}
+    for pair in pairs:
+        code, _, rate = pair.partition("=")
+        try:
+            value = float(rate)
+        except ValueError:
+            value = float("nan")
+        if not code.strip() or not value > 0 or value == float("inf"):
+            raise UsageError(f"--fx {pair}: not CUR=RATE with a positive rate. Fix: e.g. --fx EUR=1.08")
+        rates[code.strip()] = value
+    return rates or None
 
 
 def _cmd_graph(args) -> int:
@@ -187,9 +365,9 @@ def _cmd_graph(args) -> int:
     else:
         fmt = args.format or "json"
         if fmt not in ("json", "graphml"):
-            raise UsageError("graph export writes json or graphml")
+            raise UsageError("graph export writes json or graphml. Fix: pass --format json or --format graphml")
         if fmt == "graphml" and not args.output:
-            raise UsageError("graph export --format graphml needs --output FILE")
+            raise UsageError("graph export --format graphml needs --output FILE. Fix: add --output graph.graphml")
         text = graph.export(args.output, format=fmt)
         if args.output is None:
             print(text)

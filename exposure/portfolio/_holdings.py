@@ -253,6 +253,8 @@ def read_holdings(
     name: str | None = ...,
     nav: float | None = ...,
     on_error: Literal["raise"] = ...,
+    fx: Mapping[str, float] | None = ...,
+    base: str | None = ...,
 ) -> Portfolio: ...
 
 
@@ -263,6 +265,8 @@ def read_holdings(
     name: str | None = ...,
     nav: float | None = ...,
     on_error: Literal["reject"],
+    fx: Mapping[str, float] | None = ...,
+    base: str | None = ...,
 ) -> tuple[Portfolio, list[Reject]]: ...
 
 
@@ -272,6 +276,8 @@ def read_holdings(
     name: str | None = None,
     nav: float | None = None,
     on_error: Literal["raise", "reject"] = "raise",
+    fx: Mapping[str, float] | None = None,
+    base: str | None = None,
 ) -> Portfolio | tuple[Portfolio, list[Reject]]:
     """Read a holdings table into a :class:`Portfolio`.
 
@@ -293,6 +299,12 @@ def read_holdings(
     on_error : {"raise", "reject"}, default "raise"
         ``"raise"``: any bad row raises, listing every bad row. ``"reject"``: load the good rows
         and return the bad ones as :class:`~exposure.errors.Reject` records.
+    fx : Mapping[str, float], optional
+        Units of ``base`` per unit of each currency (``{"EUR": 1.08, "GBP": 1.27}``), used when
+        a ``currency`` column gives market values or prices in more than one currency. Minor
+        units as Yahoo writes them (``GBp`` pence, ``ZAc``, ``ILA``) are divided by 100 first.
+    base : str, optional
+        Currency of the converted values and the NAV; default ``USD`` when ``fx`` is given.
 
     Returns
     -------
@@ -303,7 +315,9 @@ def read_holdings(
     ------
     HoldingsError
         For a table with no rows, no ticker column or no sizing column, market values that do
-        not sum to a positive amount without ``nav``, or bad rows with ``on_error="raise"``.
+        not sum to a positive amount without ``nav``, bad rows with ``on_error="raise"``, or
+        market values or prices in more than one currency without an ``fx`` rate for each (they
+        are never summed as one currency).
 
     Warns
     -----
@@ -324,6 +338,9 @@ def read_holdings(
     ...     io.StringIO("ticker,weight\\nLMT,abc\\nRTX,0.4\\n"), on_error="reject")
     >>> rejects[0].line, rejects[0].reason
     (2, "field 'weight' is 'abc', not a number; fix: give a number such as 0.05")
+    >>> book = "ticker,quantity,price,currency\\nLMT,10,400,USD\\nRHM.DE,20,100,EUR\\n"
+    >>> read_holdings(io.StringIO(book), fx={"EUR": 1.1}).weights.round(4).to_dict()
+    {'LMT': 0.6452, 'RHM.DE': 0.3548}
     """
     if on_error not in ("raise", "reject"):
         raise ArgumentError(f"on_error must be 'raise' or 'reject', not {on_error!r}")
@@ -352,6 +369,7 @@ def read_holdings(
             where=where,
         )
 
+    numbers = _in_one_currency(table, sizing, numbers, good, rows, fx, base, where)
     weight, nav = _weights_from(sizing, numbers, good, nav, where)
     kept = pd.DataFrame({"ticker": tickers[good], "weight": weight, "row": rows[good]})
     _warn_duplicates(kept, where)
@@ -485,6 +503,76 @@ def _row_problems(
                 "fix: give the price per unit, such as 25.40"
             )
     return ["; ".join(p) for p in problems]
+
+
+def _in_one_currency(
+    table: pd.DataFrame,
+    sizing: tuple[str, ...],
+    numbers: dict[str, pd.Series],
+    good: np.ndarray,
+    rows: np.ndarray,
+    fx: Mapping[str, float] | None,
+    base: str | None,
+    where: str,
+) -> dict[str, pd.Series]:
+    """Market values or prices of a ``currency`` column converted to one currency, or refused.
+
+    A book in one currency (or sized by weights) is returned as it is; several currencies are
+    converted with ``fx`` (base per unit) or refused, never summed as if they were one.
+    """
+    value_column = {("market_value",): "market_value", ("quantity", "price"): "price"}.get(sizing)
+    if value_column is None or "currency" not in table.columns:
+        return numbers
+    codes = table["currency"].str.strip().to_numpy()
+    parsed = [currency_unit(code) if code else ("", 1.0) for code in codes]
+    used = sorted({parsed[i] for i in np.flatnonzero(good)})
+    if len(used) <= 1 and fx is None:
+        return numbers
+
+    def rows_of(unit: tuple[str, float]) -> str:
+        found = [str(rows[i]) for i in np.flatnonzero(good) if parsed[i] == unit]
+        return ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
+
+    named = "; ".join(f"{codes[[p == unit for p in parsed].index(True)] or 'blank'} (rows {rows_of(unit)})"
+                      for unit in used)
+    if fx is None:
+        raise HoldingsError(
+            f"{value_column} values are in several currencies: {named}; they cannot be summed as one",
+            where=where, field="currency",
+            fix="pass fx={'EUR': 1.08, ...} (base currency per unit) and base='USD' to read_holdings "
+            "(exposure portfolio --fx EUR=1.08 --base USD), convert the book to one currency, or value "
+            "quantities with exposure.portfolio.value_holdings")
+    base_iso = currency_unit(base or "USD")[0]
+    rates = {currency_unit(str(k))[0]: float(v) for k, v in fx.items()} | {base_iso: 1.0}
+    blank = [unit for unit in used if not unit[0]]
+    missing = [unit for unit in used if unit[0] and not (np.isfinite(rates.get(unit[0], np.nan))
+                                                          and rates.get(unit[0], 0) > 0)]
+    if blank or missing:
+        problems = ([f"rows {rows_of(blank[0])} have no currency"] if blank else []) + \
+            [f"no positive {unit[0]}->{base_iso} rate for rows {rows_of(unit)}" for unit in missing]
+        raise HoldingsError("; ".join(problems), where=where, field="currency",
+                            fix=f"give every row a currency and fx a positive rate ({base_iso} per unit) "
+                            "for each currency")
+    factor = np.array([unit[1] * rates.get(unit[0], np.nan) if unit[0] else np.nan for unit in parsed])
+    converted = dict(numbers)
+    converted[value_column] = numbers[value_column] * factor
+    return converted
+
+
+_MINOR_UNITS = {"GBp": ("GBP", 0.01), "GBX": ("GBP", 0.01), "GBx": ("GBP", 0.01),
+                "ZAc": ("ZAR", 0.01), "ZAC": ("ZAR", 0.01), "ILA": ("ILS", 0.01), "ILa": ("ILS", 0.01)}
+"""Yahoo quotes some markets in minor units; same table as exposure.market.MINOR_UNITS (this
+layer may not import market)."""
+
+
+def currency_unit(code: str) -> tuple[str, float]:
+    """ISO code and the factor to it of a currency as Yahoo writes it (``GBp`` is 0.01 GBP).
+
+    >>> currency_unit("GBp"), currency_unit(" eur ")
+    (('GBP', 0.01), ('EUR', 1.0))
+    """
+    code = str(code).strip()
+    return _MINOR_UNITS.get(code, (code.upper(), 1.0))
 
 
 def _weights_from(

@@ -13,14 +13,9 @@ import numpy as np
 import pandas as pd
 
 from exposure.errors import HoldingsError
-from exposure.portfolio._holdings import Portfolio
+from exposure.portfolio._holdings import Portfolio, currency_unit
 
 __all__ = ["Valuation", "value_holdings"]
-
-# Yahoo quotes some markets in minor units; same table as exposure.market.MINOR_UNITS (this
-# layer may not import market).
-_MINOR_UNITS = {"GBp": ("GBP", 0.01), "GBX": ("GBP", 0.01), "GBx": ("GBP", 0.01),
-                "ZAc": ("ZAR", 0.01), "ZAC": ("ZAR", 0.01), "ILA": ("ILS", 0.01), "ILa": ("ILS", 0.01)}
 _COLUMNS = ["quantity", "price", "price_date", "currency", "fx_rate", "fx_date", "market_value",
             "weight", "status", "reason"]
 
@@ -133,7 +128,7 @@ def value_holdings(
         currencies = {**inputs.currencies, **dict(currencies or {})}
         base = getattr(inputs, "base", base)
     day = pd.Timestamp(date).normalize()
-    base = _iso(base)[0]
+    base = currency_unit(base)[0]
     qty = pd.Series(dict(quantities) if isinstance(quantities, Mapping) else quantities, dtype=np.float64)
     qty.index = [str(t).strip().upper() for t in qty.index]
     qty = qty.groupby(level=0).sum().sort_index()
@@ -156,7 +151,7 @@ def value_holdings(
             if code is None:
                 row["reason"] = f"quote currency of {ticker} unknown; pass currencies={{'{ticker}': 'EUR'}}"
             else:
-                iso, scale = _iso(code)
+                iso, scale = currency_unit(code)
                 rate, rate_date = (1.0, row["price_date"]) if iso == base else _rate(fx_frame, iso)
                 if rate is None:
                     row["reason"] = f"no {iso}->{base} rate on or before {day.date()} (Yahoo symbol {iso}{base}=X)"
@@ -181,11 +176,6 @@ def value_holdings(
     table.loc[priced, "weight"] = table.loc[priced, "market_value"] / total
     portfolio = Portfolio(table.loc[priced, "weight"].astype(np.float64), name=name, nav=total)
     return Valuation(portfolio=portfolio, table=table, base=base, date=day)
-
-
-def _iso(code: str) -> tuple[str, float]:
-    code = str(code).strip()
-    return _MINOR_UNITS.get(code, (code.upper(), 1.0))
 
 
 def _upto(frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:

@@ -62,16 +62,34 @@ def read_prices(path: str | Path, field: str | None = None) -> pd.DataFrame:
         frame.columns.name = "ticker"
     else:
         frame = frame.set_index(date_col)
-    try:
-        frame.index = pd.to_datetime(frame.index, utc=False, format="mixed")
-    except (ValueError, TypeError):
-        try:
-            frame.index = pd.DatetimeIndex([pd.Timestamp(v) for v in frame.index])
-        except (ValueError, TypeError) as exc:
-            raise MarketDataError(f"the date column has values that are not dates ({exc})", where=str(path),
-                                  field=str(date_col), fix="write dates as YYYY-MM-DD") from None
+    frame.index = _iso_dates(frame.index, str(path), str(date_col))
     frame.index.name = "date"
     return frame.sort_index()
+
+
+def _iso_dates(values: pd.Index, where: str, column: str) -> pd.DatetimeIndex:
+    """Dates written as ISO ``YYYY-MM-DD[...]``; ``03/01/2022`` (day or month first?) and bare numbers
+    such as ``20250729`` (a date, or Unix seconds?) are refused rather than guessed."""
+    if isinstance(values, pd.DatetimeIndex):
+        return values
+    fix = "write dates as YYYY-MM-DD, e.g. 2022-01-03"
+    if pd.api.types.is_numeric_dtype(values):
+        raise MarketDataError(f"dates are bare numbers such as {values[0]!r}; a date or Unix seconds?",
+                              where=where, field=column, fix=fix)
+    text = pd.Index(values).astype(str).str.strip()
+    not_iso = ~text.str.match(r"^\d{4}-\d{2}-\d{2}")
+    if not_iso.any():
+        row = int(not_iso.argmax())
+        raise MarketDataError(f"date {text[row]!r} (data row {row + 1}) is not YYYY-MM-DD; day and month order "
+                              "would be a guess", where=where, field=column, fix=fix)
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601"))
+    except (ValueError, TypeError):
+        try:  # mixed UTC offsets: keep each date in its own zone
+            return pd.DatetimeIndex([pd.Timestamp(v) for v in text])
+        except (ValueError, TypeError) as exc:
+            raise MarketDataError(f"the date column has values that are not dates ({exc})", where=where,
+                                  field=column, fix=fix) from None
 
 
 def load_gpr() -> pd.DataFrame:

@@ -286,6 +286,9 @@ def event_study(
     else:
         universe = [c for c in returns.columns if c not in market_names]
     known = [t for t in universe if t in returns.columns]
+    refuse_price_levels(returns, [*known, *sorted(n for n in market_names if n in returns.columns)])
+    if isinstance(market, pd.Series):
+        refuse_price_levels(market.to_frame(market.name or "market"), [market.name or "market"])
     days = returns.index.to_numpy("datetime64[ns]")
     n_rows = len(days)
     length = last - first + 1
@@ -409,6 +412,11 @@ def event_study(
         dropped.append({"event_id": event_ids[pair_event[i]], "ticker": pair_names[i], "reason": reason})
 
     sel = np.flatnonzero(ok) if not ok.all() else np.arange(len(ok))
+    short = max(estimation, length) - y_t.shape[1]
+    if short > 0:  # fewer rows than one window: every pair was dropped above, keep the views valid
+        y_t = np.pad(y_t, ((0, 0), (0, short)), constant_values=np.nan)
+        if m_t is not None:
+            m_t = np.pad(m_t, ((0, 0), (0, short)), constant_values=np.nan)
     columns = pair_col[sel]
     rows_y = series[columns]
     est_at = base[columns] + start[sel]
@@ -489,6 +497,46 @@ def event_study(
     })
     dropped_frame = pd.DataFrame(dropped, columns=["event_id", "ticker", "reason"])
     return EventStudyResult(model, (first, last), estimation, gap, results, dropped_frame, pairs)
+
+
+def refuse_price_levels(returns: pd.DataFrame, columns: Sequence[str], *, min_values: int = 20) -> None:
+    """Raise :class:`DataError` when columns of a returns table hold price levels (or percents).
+
+    A column is taken for prices when its median absolute value exceeds 0.5 (a daily, weekly or
+    monthly return is a few hundredths; 0.5 is a 50% move), or when every value exceeds 0.02 and
+    the lag-one autocorrelation exceeds 0.9 (levels wander, returns do not), which also catches
+    prices below 0.5 such as penny stocks or FX rates. Columns with fewer than ``min_values``
+    values are not judged.
+
+    Examples
+    --------
+    >>> days = pd.bdate_range("2024-01-01", periods=30)
+    >>> refuse_price_levels(pd.DataFrame({"A": np.linspace(-0.02, 0.02, 30)}, days), ["A"])
+    >>> refuse_price_levels(pd.DataFrame({"A": np.linspace(100, 110, 30)}, days), ["A"])
+    Traceback (most recent call last):
+    ...
+    exposure.errors.DataError: returns: A: look like prices, not returns (median |value| 105). Fix: ...
+    """
+    suspects = []
+    for column in dict.fromkeys(columns):
+        values = pd.to_numeric(returns[column], errors="coerce").to_numpy(float)
+        values = values[np.isfinite(values)]
+        if len(values) < min_values:
+            continue
+        median = float(np.median(np.abs(values)))
+        level_like = False
+        if median <= 0.5 and values.min() > 0.02 and values.std() > 0:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                level_like = float(np.corrcoef(values[:-1], values[1:])[0, 1]) > 0.9
+        if median > 0.5 or level_like:
+            suspects.append((str(column), median))
+    if suspects:
+        more = f" and {len(suspects) - 10} more" if len(suspects) > 10 else ""
+        named = ", ".join(c for c, _ in suspects[:10]) + more
+        raise DataError(
+            f"look like prices, not returns (median |value| {suspects[0][1]:.3g})", where="returns", field=named,
+            fix="pass returns: convert prices with exposure.studies.prices_to_returns (or read a price file "
+            "with exposure.studies.read_prices first); percents must be divided by 100")
 
 
 def _market_rows(
