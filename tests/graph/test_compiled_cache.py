@@ -10,36 +10,18 @@ import shutil
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import exposure as ex
 from exposure.errors import CacheWarning
 from exposure.graph import _cache
 from exposure.graph._cache import MANIFEST, compiled_cache_entry, load_compiled
-from exposure.io._files import sha256_bytes
 from tests.conftest import MINI_GRAPH
-
-MATRICES = ("step_operator", "listing", "theme_activation", "exposure", "impact")
+from tests.graph.cache_checks import assert_bit_identical, refresh_checksums
 
 
 def _graph():
     return ex.KnowledgeGraph.load(MINI_GRAPH, include_default=False)
-
-
-def assert_bit_identical(a, b):
-    """Every field of two CompiledGraphs equal, arrays to the bit and of the same dtype."""
-    assert (a.version, a.decay, a.max_hops, a.has_impact) == (b.version, b.decay, b.max_hops, b.has_impact)
-    for name in ("concepts", "securities", "themes"):
-        pd.testing.assert_index_equal(getattr(a, name), getattr(b, name), exact=True)
-    pd.testing.assert_frame_equal(a.steps, b.steps, check_exact=True)
-    pd.testing.assert_frame_equal(a.listings, b.listings, check_exact=True)
-    for name in MATRICES if a.has_impact else MATRICES[:-1]:
-        x, y = getattr(a, name), getattr(b, name)
-        assert x.shape == y.shape, name
-        for part in ("data", "indices", "indptr"):
-            left, right = getattr(x, part), getattr(y, part)
-            assert left.dtype == right.dtype and left.tobytes() == right.tobytes(), (name, part)
 
 
 def _scores(compiled):
@@ -125,14 +107,6 @@ def _rewrite_manifest(entry, edit):
     (entry / MANIFEST).write_text(json.dumps(manifest))
 
 
-def _refresh_checksums(entry):
-    def edit(manifest):
-        for name in manifest["files"]:
-            data = (entry / name).read_bytes()
-            manifest["files"][name] = {"bytes": len(data), "sha256": sha256_bytes(data)}
-    _rewrite_manifest(entry, edit)
-
-
 def _save_npy(path, array, allow_pickle=False):
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=allow_pickle)
@@ -169,24 +143,24 @@ def _damage_other_settings(entry):
 
 def _damage_dtype_consistent(entry):
     _save_npy(entry / "exposure.data.npy", np.load(entry / "exposure.data.npy").astype(np.float32))
-    _refresh_checksums(entry)
+    refresh_checksums(entry)
 
 
 def _damage_out_of_bounds_consistent(entry):
     indices = np.load(entry / "step_operator.indices.npy")
     indices[len(indices) // 2] = 10**6
     _save_npy(entry / "step_operator.indices.npy", indices)
-    _refresh_checksums(entry)
+    refresh_checksums(entry)
 
 
 def _damage_shape_consistent(entry):
     _save_npy(entry / "listing.indptr.npy", np.load(entry / "listing.indptr.npy")[:-1])
-    _refresh_checksums(entry)
+    refresh_checksums(entry)
 
 
 def _damage_object_array_consistent(entry):
     _save_npy(entry / "impact.data.npy", np.array([{"x": 1}, None], dtype=object), allow_pickle=True)
-    _refresh_checksums(entry)
+    refresh_checksums(entry)
 
 
 def _damage_symlink(entry):
