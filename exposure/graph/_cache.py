@@ -22,6 +22,8 @@ import json
 import os
 import secrets
 import shutil
+import stat
+import time
 import warnings
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError
@@ -166,12 +168,14 @@ def load_compiled(entry: Path, version: str, decay: float, max_hops: int) -> Com
 def save_compiled(compiled: CompiledGraph, entry: Path) -> None:
     """Write an entry: files in a fresh hidden folder beside it, manifest last, then one rename.
 
-    A killed process leaves at most a hidden ``.tmp-*`` folder (never read); a damaged entry in
-    the way is moved aside and removed. When another process published the same entry first, its
-    copy is kept. Raises ``OSError`` when the folder cannot be written.
+    A killed process leaves at most a hidden ``.tmp-*`` folder (never read, removed by a later
+    save once ten minutes old); a damaged entry in the way is moved aside and removed. When
+    another process published the same entry first, its copy is kept. Raises ``OSError`` when
+    the folder cannot be written.
     """
     parent = entry.parent
     parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(parent)
     staging = parent / f".tmp-{entry.name}-{secrets.token_hex(6)}"
     staging.mkdir()
     try:
@@ -204,6 +208,19 @@ def save_compiled(compiled: CompiledGraph, entry: Path) -> None:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+STALE_STAGING_SECONDS = 600.0
+"""Hidden ``.tmp-*`` folders older than this are a killed writer's leftovers and are removed."""
+
+
+def _remove_stale_staging(parent: Path) -> None:
+    limit = time.time() - STALE_STAGING_SECONDS
+    for leftover in parent.glob(".tmp-*"):
+        with contextlib.suppress(OSError):
+            info = leftover.lstat()
+            if stat.S_ISDIR(info.st_mode) and info.st_mtime < limit:
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _publish(staging: Path, entry: Path) -> None:

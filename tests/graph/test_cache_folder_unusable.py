@@ -3,7 +3,6 @@ steps off with a warning and `map`, `stream`, `study`, `prices --source local` r
 
 import errno
 import json
-import os
 from pathlib import Path
 
 import pytest

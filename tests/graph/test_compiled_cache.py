@@ -256,3 +256,34 @@ def test_exposure_operator_equals_the_security_exposure_table(graph):
     dense.index = "security:" + dense.index
     dense = dense.reindex(index=compiled.securities, columns=compiled.themes, fill_value=0.0)
     np.testing.assert_array_equal(compiled.exposure.toarray(), dense.to_numpy())
+
+
+def test_a_save_killed_midway_leaves_a_hidden_folder_that_is_ignored_then_removed(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import os
+        import exposure as ex
+        from exposure.graph import _cache
+        real, calls = _cache.atomic_write_bytes, []
+        def dies(path, data):
+            calls.append(path)
+            if len(calls) == 5:
+                os._exit(9)
+            real(path, data)
+        _cache.atomic_write_bytes = dies
+        ex.KnowledgeGraph.load({str(MINI_GRAPH)!r}, include_default=False).compile(cache_dir={str(tmp_path)!r})
+    """)
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True).returncode == 9
+    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
+    assert len(leftovers) == 1 and not (leftovers[0] / MANIFEST).exists()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compiled = _graph().compile(cache_dir=tmp_path)
+    assert_bit_identical(compiled, _graph().compile())
+    assert leftovers[0].exists()  # young: it may be another writer's work in progress
+    os.utime(leftovers[0], (0, 0))
+    _cache.save_compiled(compiled, compiled_cache_entry(tmp_path, compiled.version, 0.5, 4))
+    assert not leftovers[0].exists()
