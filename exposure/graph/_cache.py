@@ -104,6 +104,9 @@ def compile_cached(
     except CacheEntryError as exc:
         warnings.warn(f"compiled-graph cache {exc.file} is not used ({exc.reason}); the graph is compiled "
                       "afresh and the entry rewritten", CacheWarning, stacklevel=3)
+    except Exception as exc:  # noqa: BLE001 - a cache never stops a run: anything unforeseen means rebuild
+        warnings.warn(f"compiled-graph cache {entry} is not used ({type(exc).__name__}: {str(exc)[:200]}); "
+                      "the graph is compiled afresh and the entry rewritten", CacheWarning, stacklevel=3)
     if compiled is not None:
         return compiled
     compiled = build()
@@ -150,7 +153,7 @@ def load_compiled(entry: Path, version: str, decay: float, max_hops: int) -> Com
     for name, spec in manifest["matrices"].items():
         if tuple(spec["shape"]) != shapes[name]:
             raise CacheEntryError(manifest_path, f"{name} is {spec['shape']}, the labels make it {list(shapes[name])}")
-        matrices[name] = _matrix(entry, name, blobs, shapes[name])
+        matrices[name] = _matrix(entry, name, blobs, shapes[name], spec["nnz"])
     compiled = CompiledGraph(
         version=version, decay=float(decay), max_hops=int(max_hops),
         concepts=pd.Index(labels["concepts"], name="concept", dtype="str"),
@@ -352,27 +355,45 @@ def _parse_labels(path: Path, raw: bytes) -> dict:
     return out
 
 
-def _matrix(entry: Path, name: str, blobs: dict[str, bytes], shape: tuple[int, int]) -> sp.csr_array:
-    parts = {}
-    for part in _PARTS:
-        path = entry / f"{name}.{part}.npy"
-        try:
-            parts[part] = np.load(io.BytesIO(blobs[path.name]), allow_pickle=False)
-        except (ValueError, OSError, EOFError, SyntaxError) as exc:
-            raise CacheEntryError(path, f"not a plain .npy array ({type(exc).__name__})") from None
-    data, indices, indptr = parts["data"], parts["indices"], parts["indptr"]
+def _array(path: Path, blob: bytes, length: int, dtypes: tuple[np.dtype, ...]) -> np.ndarray:
+    """A 1-D ``.npy`` array of ``length`` items of one of ``dtypes``, its header checked before any
+    memory is allocated (a header may not promise more data than the file holds); never unpickles."""
+    buffer = io.BytesIO(blob)
+    try:
+        version = np.lib.format.read_magic(buffer)
+        if version == (1, 0):
+            shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(buffer)
+        elif version == (2, 0):
+            shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(buffer)
+        else:
+            raise ValueError(f"format version {version}")
+    except Exception as exc:  # noqa: BLE001 - whatever the header parser meets, the file is not ours
+        raise CacheEntryError(path, f"not a plain .npy array ({type(exc).__name__}: {str(exc)[:120]})") from None
+    if dtype not in dtypes or dtype.hasobject:
+        raise CacheEntryError(path, f"dtype {dtype} is not one of {', '.join(str(d) for d in dtypes)}")
+    if shape != (length,):
+        raise CacheEntryError(path, f"shape {shape} is not ({length},)")
+    if len(blob) - buffer.tell() != length * dtype.itemsize:
+        raise CacheEntryError(path, "the data do not fill the shape the header gives")
+    return np.frombuffer(blob, dtype=dtype, count=length, offset=buffer.tell()).copy()
+
+
+_FLOAT = (np.dtype(np.float64),)
+_INDEX = (np.dtype(np.int32), np.dtype(np.int64))
+
+
+def _matrix(entry: Path, name: str, blobs: dict[str, bytes], shape: tuple[int, int], nnz: int) -> sp.csr_array:
+    def part(which: str, length: int, dtypes) -> np.ndarray:
+        file = f"{name}.{which}.npy"
+        return _array(entry / file, blobs[file], length, dtypes)
+
+    data = part("data", nnz, _FLOAT)
+    indices = part("indices", nnz, _INDEX)
+    indptr = part("indptr", shape[0] + 1, (indices.dtype,))
     where = entry / f"{name}.*.npy"
-    if data.dtype != np.float64 or indices.dtype not in (np.int32, np.int64) or indptr.dtype != indices.dtype:
-        raise CacheEntryError(where, f"dtypes {data.dtype}/{indices.dtype}/{indptr.dtype} are not float64 and "
-                              "one integer type")
-    if data.ndim != 1 or indices.shape != data.shape or indptr.shape != (shape[0] + 1,):
-        raise CacheEntryError(where, f"array shapes do not fit a {shape[0]} x {shape[1]} matrix")
-    nnz = len(data)
-    if nnz and (indptr[0] != 0 or indptr[-1] != nnz or (np.diff(indptr) < 0).any()
-                or indices.min() < 0 or indices.max() >= shape[1]):
+    if indptr[0] != 0 or indptr[-1] != nnz or (np.diff(indptr) < 0).any() or (
+            nnz and (indices.min() < 0 or indices.max() >= shape[1])):
         raise CacheEntryError(where, "row pointers or column indices are out of bounds")
-    if not nnz and (indptr != 0).any():
-        raise CacheEntryError(where, "row pointers are out of bounds")
     matrix = sp.csr_array((data, indices, indptr), shape=shape, copy=False)
     matrix.indices, matrix.indptr = indices, indptr  # keep the stored index dtype: bit-identical operators
     return matrix

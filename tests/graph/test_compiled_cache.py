@@ -163,6 +163,16 @@ def _damage_object_array_consistent(entry):
     refresh_checksums(entry)
 
 
+def _damage_huge_header_consistent(entry):
+    """A header (and manifest) promising 8 TB of data in a small file: refused, nothing allocated."""
+    huge = 10**12
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": "<f8", "fortran_order": False, "shape": (huge,)})
+    (entry / "impact.data.npy").write_bytes(buffer.getvalue() + b"\0" * 64)
+    _rewrite_manifest(entry, lambda m: m["matrices"]["impact"].update(nnz=huge))
+    refresh_checksums(entry)
+
+
 def _damage_symlink(entry):
     target = entry / "labels.json"
     moved = entry.parent / "labels-elsewhere.json"
@@ -183,10 +193,11 @@ DAMAGES = [
     (_damage_manifest_garbage, MANIFEST, "not valid JSON"),
     (_damage_other_library, MANIFEST, "library_version"),
     (_damage_other_settings, MANIFEST, "decay"),
-    (_damage_dtype_consistent, "exposure.*.npy", "dtypes"),
+    (_damage_dtype_consistent, "exposure.data.npy", "dtype float32"),
     (_damage_out_of_bounds_consistent, "step_operator.*.npy", "out of bounds"),
-    (_damage_shape_consistent, "listing.*.npy", "shapes"),
-    (_damage_object_array_consistent, "impact.data.npy", "not a plain .npy"),
+    (_damage_shape_consistent, "listing.indptr.npy", "shape"),
+    (_damage_object_array_consistent, "impact.data.npy", "dtype object"),
+    (_damage_huge_header_consistent, "impact.data.npy", "do not fill the shape"),
     (_damage_symlink, "labels.json", "cannot be read"),
     (_damage_fifo, "labels.json", "cannot be read"),
 ]

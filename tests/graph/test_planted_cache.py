@@ -80,7 +80,7 @@ PLANTS = {
     "raw pickles as arrays": (lambda name, marker: _payload(marker) if name.endswith(".npy") else None,
                               "not a plain .npy"),
     "pickled object arrays in .npy": (lambda name, marker: _object_npy(marker) if name.endswith(".npy") else None,
-                                      "not a plain .npy"),
+                                      "dtype object"),
     "a pickle as labels.json": (lambda name, marker: _payload(marker) if name == "labels.json" else None,
                                 "labels.json"),
 }
