@@ -1,13 +1,14 @@
 """On-disk cache of compiled operators, keyed by graph version, so batch jobs compile once.
 
-Nothing in the cache can run code: sparse matrices are plain ``.npy`` arrays loaded with
-``allow_pickle=False``, labels and tables are JSON, and a JSON manifest records the graph version,
-the library version, ``decay``, ``max_hops``, the cache format and the size and sha256 of every
-file. A file is read once, its bytes checked against the manifest before anything is parsed, and
-the arrays then checked for dtype, shape and index bounds. An entry that fails any check is
-rebuilt with a :class:`~exposure.errors.CacheWarning` naming the file and the reason; a folder
-that cannot be written makes the cache step off with a warning. Old pickle files (``*.pkl``, cache
-format 2) are never opened.
+Nothing in the cache can run code: sparse matrices are plain ``.npy`` arrays (their header is
+checked, then the data taken as raw numbers, never unpickled), labels and tables are JSON, and a
+JSON manifest records the graph version, the library version, ``decay``, ``max_hops``, the cache
+format and the size and sha256 of every file. A file is read once through one handle (a link, a
+FIFO or a device is refused), its bytes checked against the manifest before anything is parsed,
+and the arrays then checked for dtype, shape, byte count and index bounds. An entry that fails
+any check is rebuilt with a :class:`~exposure.errors.CacheWarning` naming the file and the reason;
+a folder that cannot be written makes the cache step off with a warning. Old pickle files
+(``*.pkl``, cache format 2) are never opened.
 
 The checks catch accidental damage (a torn copy, a flipped bit, another version). Whoever can
 write the cache folder can still plant a self-consistent entry with wrong numbers, so keep
