@@ -192,7 +192,7 @@ READER = textwrap.dedent("""
 
 
 def test_concurrent_writers_of_one_symbol_lose_no_week(tmp_path):
-    weeks, writers = 60, 3
+    weeks, writers = 45, 3
     folder = tmp_path / "cache"
     stop = tmp_path / "stop"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(folder), str(stop)],
