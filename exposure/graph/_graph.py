@@ -16,7 +16,7 @@ import pandas as pd
 
 from exposure.errors import ArgumentError, ExposureWarning, GraphError, Reject, UnknownConceptError
 from exposure.graph import _io
-from exposure.graph._cache import compiled_cache_file, default_compiled_cache_dir, load_compiled, save_compiled
+from exposure.graph._cache import compile_cached, default_compiled_cache_dir
 from exposure.graph._compile import CompiledGraph, compile_operators
 from exposure.graph._exposures import effective_exposures, gics_ancestors
 from exposure.graph._schema import NODE_KINDS
@@ -333,21 +333,17 @@ class KnowledgeGraph:
         """Sparse impact and exposure operators for this graph version.
 
         Cached in memory per ``decay, max_hops``, and on disk when ``cache_dir`` is given or
-        ``$EXPOSURE_CACHE_DIR`` is set (files named by graph version, so a changed graph is
-        compiled afresh, never served stale).
+        ``$EXPOSURE_CACHE_DIR`` is set (entries named by graph version, so a changed graph is
+        compiled afresh, never served stale; no pickle, every file checked against its sha256,
+        a damaged entry rebuilt and an unwritable folder skipped, each with a ``CacheWarning``).
         """
         key = (float(decay), int(max_hops))
         if key in self._compiled:
             return self._compiled[key]
         folder = Path(cache_dir).expanduser() if cache_dir is not None else default_compiled_cache_dir()
-        path = compiled_cache_file(folder, self.version, decay, max_hops) if folder else None
-        compiled = load_compiled(path, self.version) if path else None
-        if compiled is None:
-            compiled = compile_operators(
-                self.version, self._nodes, self._edges, self.exposures, decay=decay, max_hops=max_hops
-            )
-            if path:
-                save_compiled(compiled, path)
+        compiled = compile_cached(folder, self.version, decay, max_hops, lambda: compile_operators(
+            self.version, self._nodes, self._edges, self.exposures, decay=decay, max_hops=max_hops
+        ))
         self._compiled[key] = compiled
         return compiled
 

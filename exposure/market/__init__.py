@@ -1,7 +1,7 @@
 """Market data: one PriceSource interface over Yahoo (yfinance), local files and the bundled sample,
 with an on-disk Parquet cache, FX to a base currency, and every failed symbol reported."""
 
-from exposure.market._cache import MarketDataWarning, PriceCache, default_cache_dir, offline_mode
+from exposure.market._cache import MarketDataWarning, PriceCache, PriceCacheWarning, default_cache_dir, offline_mode
 from exposure.market._fx import (
     MINOR_UNITS,
     ValuationInputs,
@@ -24,6 +24,7 @@ __all__ = [
     "MarketDataWarning",
     "Missing",
     "PriceCache",
+    "PriceCacheWarning",
     "PriceResult",
     "PriceSource",
     "ValuationInputs",

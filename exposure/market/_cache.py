@@ -1,19 +1,27 @@
 """An on-disk Parquet cache of prices: one file per symbol and field, with the dates it covers.
 
 Each file holds the values and, in its Parquet metadata, the date ranges already asked of the
-source (so a holiday or a late listing is not fetched again) and what the source said about the
-symbol (currency, exchange). Data and coverage live in the same file and every write goes to a
-temporary file in the same folder that then replaces the old one (``os.replace``), so a process
-killed mid-write leaves the previous file whole.
+source (so a holiday or a late listing is not fetched again), what the source said about the
+symbol (currency, exchange) and a sha256 of all of that, dates and values included. Data,
+coverage and checksum live in the same file, so one atomic replace (temporary file, ``fsync``,
+``os.replace``) updates them together and a process killed mid-write leaves the previous file
+whole.
+
+A reader takes the bytes of one open handle (a file replaced meanwhile is read entirely old or
+entirely new) and recomputes the checksum: a file that does not match is dropped with a
+:class:`PriceCacheWarning` and fetched again, never served. Writers hold a lock file beside the
+data around read-merge-replace, so two processes merging into one symbol never lose each other's
+history, and remove temporary files that killed writers left more than ten minutes ago. When the
+folder cannot be written (read-only, full, not a folder) the cache keeps the merged values in
+memory for the rest of the process and says so once.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import json
 import os
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -21,17 +29,31 @@ from urllib.parse import quote, unquote
 import numpy as np
 import pandas as pd
 
+from exposure.errors import ArgumentError, CacheWarning, ExposureWarning
+from exposure.io._files import atomic_write_bytes, file_lock, read_regular_file, remove_stale_temp_files
 from exposure.market._result import FIELDS
-from exposure.errors import ArgumentError, ExposureWarning
 
-__all__ = ["MarketDataWarning", "PriceCache", "default_cache_dir", "offline_mode"]
+__all__ = ["MarketDataWarning", "PriceCache", "PriceCacheWarning", "default_cache_dir", "offline_mode"]
 
 _KEY = b"exposure.cache"
-_VERSION = 1
+_VERSION = 2
+_MAX_FILE_BYTES = 256 << 20
+STALE_TEMP_SECONDS = 600.0
+"""Temporary files older than this are a killed writer's leftovers and are removed."""
+LOCK_TIMEOUT_SECONDS = 60.0
 
 
 class MarketDataWarning(ExposureWarning):
     """Market data were usable but something was off: an unreadable cache file, a retry."""
+
+
+class PriceCacheWarning(MarketDataWarning, CacheWarning):
+    """A price-cache file was dropped (damaged, unreadable, older format) or the folder cannot be
+    written; the prices are fetched again or kept in memory. Both a market-data and a cache warning."""
+
+
+class _Damaged(Exception):
+    """A cache file whose content cannot be trusted: it is dropped and refetched."""
 
 
 def default_cache_dir() -> Path:
@@ -85,6 +107,8 @@ class PriceCache:
 
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
         self.directory = Path(directory) if directory is not None else default_cache_dir()
+        self._memory: dict[tuple[str, str], _State] = {}
+        self._warned_unwritable = False
 
     def __repr__(self) -> str:
         return f"PriceCache({str(self.directory)!r})"
@@ -136,22 +160,34 @@ class PriceCache:
     ) -> None:
         """Merge ``values`` fetched for ``start..end`` into the cache, atomically.
 
-        New values win over cached ones on the same date; the covered ranges are merged.
+        New values win over cached ones on the same date; the covered ranges are merged. The
+        read-merge-replace runs under a lock file, so concurrent writers never lose history.
+        When the folder cannot be written, the merged values stay in memory for this cache
+        object (a :class:`PriceCacheWarning` says so once).
         """
-        old, ranges, old_meta = self._load(symbol, field)
         new = pd.Series(values, dtype=np.float64).dropna()
         new.index = pd.DatetimeIndex(new.index).normalize()
-        merged = pd.concat([old[~old.index.isin(new.index)], new]).sort_index()
-        merged.index.name = "date"
-        ranges = _merge([*ranges, (pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize())])
-        header = {
-            "version": _VERSION,
-            "symbol": symbol,
-            "field": field,
-            "covered": [[a.date().isoformat(), b.date().isoformat()] for a, b in ranges],
-            "meta": {**old_meta, **(meta or {})},
-        }
-        _atomic_write(merged, header, self.path(symbol, field))
+        added = (new, [(pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize())], dict(meta or {}))
+        path = self.path(symbol, field)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with file_lock(path.parent / f".{field}.lock", timeout=LOCK_TIMEOUT_SECONDS):
+                remove_stale_temp_files(path.parent, older_than=STALE_TEMP_SECONDS, prefix=f".{path.name}.")
+                state = self._load(symbol, field, strict=True)
+                held = self._memory.get((symbol, field))
+                if held is not None:  # what an earlier failed write kept, over what is on disk now
+                    state = _combine(state, *held)
+                state = _combine(state, *added)
+                atomic_write_bytes(path, _encode(state, symbol, field))
+            self._memory.pop((symbol, field), None)
+        except (OSError, TimeoutError) as exc:
+            self._memory[(symbol, field)] = _combine(self._load(symbol, field), *added)
+            if not self._warned_unwritable:
+                self._warned_unwritable = True
+                warnings.warn(
+                    f"price cache {self.directory} cannot be written ({type(exc).__name__}: {exc}); prices "
+                    "are kept in memory for this run only. Fix: point EXPOSURE_CACHE_DIR at a writable "
+                    "folder", PriceCacheWarning, stacklevel=2)
 
     def manifest(self) -> pd.DataFrame:
         """One row per cached symbol and field: ``symbol, field, first, last, rows, covered, path``."""
@@ -179,28 +215,42 @@ class PriceCache:
             removed += 1
         return removed
 
-    def _load(self, symbol: str, field: str) -> tuple[pd.Series, list[Range], dict[str, object]]:
+    def _load(self, symbol: str, field: str, *, strict: bool = False) -> _State:
+        """Values, covered ranges and meta of one file; empty when absent or dropped as damaged.
+
+        ``strict`` (writers, under the lock): what is on disk only, and an error reading an
+        existing file (not its content) is raised, so a merge never replaces history it could
+        not read.
+        """
+        if not strict and (symbol, field) in self._memory:
+            return self._memory[(symbol, field)]
         empty = pd.Series(dtype=np.float64, index=pd.DatetimeIndex([], name="date"), name=symbol)
         path = self.path(symbol, field)
-        if not path.is_file():
-            return empty, [], {}
-        import pyarrow.parquet as pq
-
         try:
-            table = pq.read_table(path)
-            header = json.loads((table.schema.metadata or {})[_KEY])
-            frame = table.to_pandas()
-        except Exception as exc:  # any unreadable file: refetch rather than fail
-            warnings.warn(
-                f"cache file {path} cannot be read ({type(exc).__name__}: {exc}); ignoring it, the "
-                "data will be fetched again. Delete the file to silence this.",
-                MarketDataWarning, stacklevel=3,
-            )
+            data = read_regular_file(path, max_bytes=_MAX_FILE_BYTES)
+        except (FileNotFoundError, NotADirectoryError):
             return empty, [], {}
-        values = frame["value"].astype(np.float64)
-        values.index = pd.DatetimeIndex(frame.index, name="date")
-        ranges = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in header.get("covered", [])]
-        return values.rename(symbol), _merge(ranges), dict(header.get("meta") or {})
+        except OSError as exc:
+            if strict:
+                raise
+            reason = f"{type(exc).__name__}: {exc}"
+        else:
+            try:
+                values, ranges, meta = _decode(data, symbol, field)
+                return values.rename(symbol), ranges, meta
+            except _Damaged as exc:
+                reason = str(exc)
+            except Exception as exc:  # noqa: BLE001 - any parser failure means a damaged file
+                reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+        warnings.warn(
+            f"cache file {path} cannot be read ({reason}); ignoring it, the data will be fetched again. "
+            "Delete the file to silence this.",
+            PriceCacheWarning, stacklevel=3,
+        )
+        return empty, [], {}
+
+
+_State = tuple[pd.Series, list[Range], dict[str, object]]
 
 
 def _merge(ranges: list[Range]) -> list[Range]:
@@ -213,21 +263,63 @@ def _merge(ranges: list[Range]) -> list[Range]:
     return out
 
 
-def _atomic_write(values: pd.Series, header: dict[str, object], path: Path) -> None:
+def _combine(state: _State, new: pd.Series, covered: list[Range], meta: dict[str, object]) -> _State:
+    """``state`` with ``new`` values (winning on shared dates), ``covered`` ranges and ``meta`` merged in."""
+    old, ranges, old_meta = state
+    merged = pd.concat([old[~old.index.isin(new.index)], new]).sort_index()
+    merged.index = pd.DatetimeIndex(merged.index, name="date")
+    return merged.rename(old.name), _merge([*ranges, *covered]), {**old_meta, **meta}
+
+
+def _checksum(header: dict[str, object], dates: np.ndarray, values: np.ndarray) -> str:
+    """sha256 of the header (without its checksum), dates (int64 ns) and values (float64), in that order."""
+    digest = hashlib.sha256(json.dumps(header, sort_keys=True, separators=(",", ":")).encode())
+    digest.update(np.ascontiguousarray(dates, dtype="<i8").tobytes())
+    digest.update(np.ascontiguousarray(values, dtype="<f8").tobytes())
+    return digest.hexdigest()
+
+
+def _encode(state: _State, symbol: str, field: str) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(values.to_frame("value"), preserve_index=True)
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _KEY: json.dumps(header).encode()})
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    values, ranges, meta = state
+    dates = pd.DatetimeIndex(values.index).as_unit("ns").asi8
+    numbers = values.to_numpy(np.float64)
+    header = {
+        "version": _VERSION,
+        "symbol": symbol,
+        "field": field,
+        "covered": [[a.date().isoformat(), b.date().isoformat()] for a, b in ranges],
+        "meta": meta,
+    }
+    header["sha256"] = _checksum(header, dates, numbers)
+    table = pa.table({"date": pa.array(dates, type=pa.timestamp("ns")), "value": pa.array(numbers, pa.float64())})
+    table = table.replace_schema_metadata({_KEY: json.dumps(header).encode()})
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+def _decode(data: bytes, symbol: str, field: str) -> _State:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(pa.BufferReader(data))
+    header = json.loads((table.schema.metadata or {})[_KEY])
+    if not isinstance(header, dict) or header.get("version") != _VERSION:
+        raise _Damaged("written by an older exposure without a checksum" if isinstance(header, dict)
+                       and header.get("version") == 1 else "unknown cache format")
+    if table.schema.names != ["date", "value"] or table.schema.field("date").type != pa.timestamp("ns") \
+            or table.schema.field("value").type != pa.float64():
+        raise _Damaged("unexpected columns")
+    dates = table.column("date").to_numpy().astype("datetime64[ns]").view("int64")
+    numbers = table.column("value").to_numpy().astype(np.float64)
+    stored = header.pop("sha256", None)
+    if stored != _checksum(header, dates, numbers):
+        raise _Damaged("its sha256 does not match the content: a damaged file")
+    if header.get("symbol") != symbol or header.get("field") != field:
+        raise _Damaged(f"it holds {header.get('symbol')!r} {header.get('field')!r}")
+    values = pd.Series(numbers, index=pd.DatetimeIndex(dates.view("datetime64[ns]"), name="date"), name=symbol)
+    ranges = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in header.get("covered", [])]
+    return values, _merge(ranges), dict(header.get("meta") or {})

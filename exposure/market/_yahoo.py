@@ -12,8 +12,11 @@ the functions that use it, so ``import exposure`` never loads it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
+import shutil
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -76,9 +79,10 @@ class YahooSource:
     Notes
     -----
     ``end`` is inclusive (yfinance's is exclusive); ``today`` is never cached as covered, since
-    its bar is not final. yfinance's own small caches (time zones, cookie) are moved under the
-    cache folder (``yfinance/``) and ``yf.config.debug.hide_exceptions`` is set to False only
-    while this source is fetching.
+    its bar is not final. yfinance's own small caches (time zones, a pickled cookie) go to a
+    private folder of this process (``mkdtemp``, mode 0700, removed at exit), never to the cache
+    folder, where a planted ``cookies.db`` would run code when yfinance unpickles it; and
+    ``yf.config.debug.hide_exceptions`` is set to False only while this source is fetching.
     """
 
     name = "yahoo"
@@ -200,7 +204,7 @@ class YahooSource:
         if self.offline:
             return out
         failed = []
-        with _quiet_yfinance(self.cache) as yf:
+        with _quiet_yfinance() as yf:
             for symbol in wanted:
                 try:
                     data = yf.Ticker(symbol, session=self._session).info or {}
@@ -249,7 +253,7 @@ class YahooSource:
         results: dict[str, _Outcome] = {}
         pending = list(batch)
         for attempt in range(self.retries + 1):
-            with _quiet_yfinance(self.cache) as yf:
+            with _quiet_yfinance() as yf:
                 _clear_yfinance_memo()
                 with ThreadPoolExecutor(min(self.threads, len(pending))) as pool:
                     outcomes = list(pool.map(lambda s: self._one(yf, s, a, b), pending))
@@ -316,12 +320,11 @@ class YahooSource:
 
 
 @contextlib.contextmanager
-def _quiet_yfinance(cache: PriceCache | None) -> Iterator[object]:
+def _quiet_yfinance() -> Iterator[object]:
     """yfinance with exceptions on, its log records and pandas warnings kept out of the user's way."""
     import yfinance as yf
 
-    if cache is not None:
-        _move_yfinance_caches(yf, cache)
+    _private_yfinance_caches(yf)
     logger = logging.getLogger("yfinance")
     saved = (logger.level, logger.propagate, yf.config.debug.hide_exceptions)
     handler = logging.NullHandler()
@@ -340,15 +343,28 @@ def _quiet_yfinance(cache: PriceCache | None) -> Iterator[object]:
         yf.config.debug.hide_exceptions = saved[2]
 
 
-_MOVED: set[str] = set()
+_PRIVATE_YFINANCE_DIR: list[str] = []
 
 
-def _move_yfinance_caches(yf, cache: PriceCache) -> None:
-    target = str(cache.directory / "yfinance")
-    if target not in _MOVED:
-        _MOVED.clear()
-        _MOVED.add(target)
-        yf.set_tz_cache_location(target)
+def _private_yfinance_caches(yf) -> str:
+    """Point yfinance's own caches at a folder of this process alone, made once and removed at exit.
+
+    yfinance keeps its cookie *pickled* in ``cookies.db`` and unpickles it on the first request,
+    so its cache folder must never be one that another user or process can write: not our cache
+    folder (``$EXPOSURE_CACHE_DIR``), nor yfinance's predictable default. ``mkdtemp`` makes the
+    folder with mode 0700 under a random name; the cost is one cookie and time-zone lookup per
+    process. Returns the folder.
+    """
+    if not _PRIVATE_YFINANCE_DIR:
+        folder = tempfile.mkdtemp(prefix="exposure-yfinance-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _PRIVATE_YFINANCE_DIR.append(folder)
+    folder = _PRIVATE_YFINANCE_DIR[0]
+    from yfinance import cache as yf_cache
+
+    if getattr(getattr(yf_cache, "_CookieDBManager", None), "get_location", lambda: None)() != folder:
+        yf.set_tz_cache_location(folder)
+    return folder
 
 
 def _clear_yfinance_memo() -> None:

@@ -71,12 +71,12 @@ def _compile_synthetic(size: str) -> list[dict]:
 
 def _keep_for_other_benchmarks(compiled) -> None:
     """Save the operators where bench_mapping and bench_portfolios look, so they skip compiling."""
-    from exposure.graph._cache import compiled_cache_file, save_compiled
+    from exposure.graph._cache import MANIFEST, compiled_cache_entry, save_compiled
 
     folder = Path(os.environ.get("EXPOSURE_BENCH_CACHE", tempfile.gettempdir())) / "exposure-bench"
-    path = compiled_cache_file(folder, compiled.version, compiled.decay, compiled.max_hops)
-    if not path.is_file():
-        save_compiled(compiled, path)
+    entry = compiled_cache_entry(folder, compiled.version, compiled.decay, compiled.max_hops)
+    if not (entry / MANIFEST).is_file():
+        save_compiled(compiled, entry)
 
 
 def _load_csv(size: str) -> list[dict]:
