@@ -62,7 +62,7 @@ def test_overwrite_of_the_current_folder_is_refused_and_deletes_nothing(tmp_path
     (work / "data" / "prices.csv").write_text("a,b\n")
     before = {name: (work / name).read_bytes() for name in _files(work) if (work / name).is_file()}
     monkeypatch.chdir(work)
-    assert main(["stream", "feed.jsonl", ".", "--overwrite", "--no-progress"]) == 1
+    assert main(["stream", "feed.jsonl", ".", "--overwrite", "--no-progress"]) == 2  # usage: refused
     assert "current folder" in capsys.readouterr().err
     with pytest.raises(ArgumentError, match="current folder"):
         map_stream("feed.jsonl", ".", overwrite=True, show_progress=False)
