@@ -56,7 +56,7 @@ def keyword_sector_scores(events: Sequence[Event], sectors: pd.Series, rules: pd
     >>> event = Event(id="e", headline="OPEC agrees output cut", body="Crude jumped.")
     >>> sectors = pd.Series({"XOM": "Energy", "DAL": "Industrials", "XYZ": None})
     >>> keyword_sector_scores([event], sectors).loc["e"].tolist()
-    [2.0, 0.0, 0.0]
+    [3.0, 0.0, 0.0]
     """
     rules = load_keyword_rules() if rules is None else rules
     patterns = {k: re.compile(r"\b" + re.escape(k) + r"\b") for k in rules["keyword"].unique()}
