@@ -6,7 +6,15 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from exposure.cli._common import EXIT_NOTHING_USABLE, EXIT_OK, UsageError, load_graph, report_rejects, require_file, to_json
+from exposure.cli._common import (
+    EXIT_NOTHING_USABLE,
+    EXIT_OK,
+    UsageError,
+    load_graph,
+    report_rejects,
+    require_file,
+    to_json,
+)
 
 
 def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:

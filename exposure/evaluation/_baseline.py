@@ -25,7 +25,8 @@ def load_keyword_rules(path: str | Path | None = None) -> pd.DataFrame:
     >>> rules.loc[rules["keyword"] == "crude", ["sector", "sign"]].values.tolist()
     [['Energy', 1]]
     """
-    source = Path(path) if path is not None else Path(str(resources.files("exposure.evaluation") / "data" / KEYWORD_RULES))
+    bundled = resources.files("exposure.evaluation") / "data" / KEYWORD_RULES
+    source = Path(path) if path is not None else Path(str(bundled))
     rules = pd.read_csv(source, dtype={"keyword": str, "sector": str, "note": str})
     missing = {"keyword", "sector", "sign"} - set(rules.columns)
     if missing:
@@ -39,7 +40,9 @@ def load_keyword_rules(path: str | Path | None = None) -> pd.DataFrame:
     return rules
 
 
-def keyword_sector_scores(events: Sequence[Event], sectors: pd.Series, rules: pd.DataFrame | None = None) -> pd.DataFrame:
+def keyword_sector_scores(
+    events: Sequence[Event], sectors: pd.Series, rules: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Baseline scores: events x tickers, the sum of the signs of the rules that fire for each sector.
 
     Parameters

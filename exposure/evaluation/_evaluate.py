@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -130,16 +131,7 @@ class EvaluationResult:
             model = self.per_event[f"{metric}_model"].to_numpy(float)
             keyword = self.per_event[f"{metric}_keyword"].to_numpy(float)
             random = self.per_event[f"{metric}_random"].to_numpy(float)
-            if len(self.per_event):
-                with np.errstate(all="ignore"):
-                    import warnings
-
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore", RuntimeWarning)
-                        band = np.nanmean(self._random[:, :, m], axis=0)
-                        lo, hi = np.nanpercentile(band, [2.5, 97.5]) if np.isfinite(band).any() else (np.nan, np.nan)
-            else:
-                lo = hi = np.nan
+            lo, hi = _band(_quiet(np.nanmean, self._random[:, :, m], axis=0)) if len(self.per_event) else (np.nan,) * 2
             d_kw, t_kw, n_kw = paired_t(model - keyword)
             d_rnd, t_rnd, n_rnd = paired_t(model - random)
             rows.append({
@@ -161,12 +153,11 @@ class EvaluationResult:
     def parts(self) -> dict[str, EvaluationResult]:
         """``{"all": self, "development": ..., "holdout": ...}`` (only ``"all"`` without holdout labels)."""
         parts = {"all": self}
-        holdout = self.per_event["holdout"].fillna(False).astype(bool)
-        if holdout.any():
-            dropped_holdout = self.dropped.get("holdout", pd.Series(False, index=self.dropped.index))
-            ids = set(self.per_event["event_id"]) | set(self.dropped["event_id"])
-            held = set(self.per_event.loc[holdout, "event_id"]) | set(self.dropped.loc[dropped_holdout.fillna(False).astype(bool), "event_id"])
-            parts["development"] = self.subset(ids - held)
+        evaluated, dropped = self.per_event, self.dropped
+        held = set(evaluated.loc[evaluated["holdout"], "event_id"]) | set(dropped.loc[dropped["holdout"], "event_id"])
+        if held:
+            every = set(evaluated["event_id"]) | set(dropped["event_id"])
+            parts["development"] = self.subset(every - held)
             parts["holdout"] = self.subset(held)
         return parts
 
@@ -215,6 +206,22 @@ class EvaluationResult:
             "per_event": records(self.per_event),
             "dropped": records(self.dropped),
         }
+
+
+def _quiet(function, values: np.ndarray, **kwargs) -> np.ndarray:
+    """``function`` (a NaN-aware reduction) without the warnings of all-NaN slices."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return function(values, **kwargs)
+
+
+def _band(values: np.ndarray) -> tuple[float, float]:
+    """2.5% and 97.5% of the finite values (NaN when there are none)."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return float("nan"), float("nan")
+    lo, hi = np.percentile(finite, [2.5, 97.5])
+    return float(lo), float(hi)
 
 
 def _nanmean(values: np.ndarray) -> float:
@@ -373,14 +380,11 @@ def evaluate(
                "holdout": bool(labels.at[event.id, "holdout"]) if pd.notna(labels.at[event.id, "holdout"]) else False,
                "event_day": pd.Timestamp(frame["event_day"].iloc[0]).strftime("%Y-%m-%d"),
                "n_names": len(tickers), "n_scored": int((model != 0).sum()), "n_keyword": int((keyword != 0).sum())}
-        with np.errstate(all="ignore"):
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                mean = np.nanmean(random, axis=0) if permutations else np.full(len(METRICS), np.nan)
-                lo, hi = (np.nanpercentile(random, [2.5, 97.5], axis=0) if permutations
-                          else (np.full(len(METRICS), np.nan),) * 2)
+        if permutations:
+            mean = _quiet(np.nanmean, random, axis=0)
+            lo, hi = _quiet(np.nanpercentile, random, q=[2.5, 97.5], axis=0)
+        else:
+            mean = lo = hi = np.full(len(METRICS), np.nan)
         for m, metric in enumerate(METRICS):
             row[f"{metric}_model"] = values[0, m]
             row[f"{metric}_keyword"] = values[1, m]
@@ -392,9 +396,11 @@ def evaluate(
     columns = ["event_id", "category", "holdout", "event_day", "n_names", "n_scored", "n_keyword"] + [
         f"{m}_{a}" for m in METRICS for a in ("model", "keyword", "random", "random_lo", "random_hi")]
     per_event = pd.DataFrame(rows, columns=columns)
+    per_event["holdout"] = per_event["holdout"].astype(bool)
     dropped_frame = pd.DataFrame(dropped, columns=["event_id", "reason"])
     dropped_frame["category"] = labels["category"].reindex(dropped_frame["event_id"]).to_numpy()
-    dropped_frame["holdout"] = labels["holdout"].reindex(dropped_frame["event_id"]).fillna(False).astype(bool).to_numpy()
+    held = labels["holdout"].reindex(dropped_frame["event_id"]).fillna(False)
+    dropped_frame["holdout"] = held.astype(bool).to_numpy()
     random_array = (np.stack(random_blocks) if random_blocks and permutations
                     else np.full((len(rows), max(permutations, 1), len(METRICS)), np.nan))
     settings = {"market": market, "window": (first, last), "estimation": estimation, "gap": gap,

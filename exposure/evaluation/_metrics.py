@@ -13,7 +13,6 @@ name counts as 0 (the abnormal return an unscored name has on average).
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 METRICS: tuple[str, ...] = ("hit10", "hit25", "spearman_scored", "spearman_all", "long_short_bp", "scar10")
 """Metric names, in table order."""
@@ -124,6 +123,8 @@ def spearman(scores: np.ndarray, car: np.ndarray, *, scored_only: bool = False) 
     >>> spearman([0.0, 0.0, 0.0], [0.1, 0.2, 0.3])
     array([0.])
     """
+    from scipy.stats import rankdata  # scipy.stats takes seconds to import: only when ranking
+
     scores, car = _rows(scores), np.asarray(car, dtype=float)
     if not scored_only:
         return _row_pearson(rankdata(scores, axis=1), np.broadcast_to(rankdata(car), scores.shape).astype(float))

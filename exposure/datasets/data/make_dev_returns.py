@@ -52,7 +52,8 @@ def spikes(prices: pd.DataFrame) -> pd.DataFrame:
     """Closes that jump and revert the next session: date, ticker, closes around it, reason."""
     log_move = np.log(prices).diff()
     after = log_move.shift(-1)
-    hit = (log_move.abs() > SPIKE_LOG_MOVE) & (np.sign(after) == -np.sign(log_move)) & (after.abs() >= 0.5 * log_move.abs())
+    reverts = (np.sign(after) == -np.sign(log_move)) & (after.abs() >= 0.5 * log_move.abs())
+    hit = (log_move.abs() > SPIKE_LOG_MOVE) & reverts
     rows = []
     for date, ticker in hit.stack().loc[lambda s: s].index:
         at = prices.index.get_loc(date)
