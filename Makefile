@@ -25,7 +25,7 @@ bench: $(INSTALLED)
 
 # the bundled development set of real events against realised abnormal returns (about a minute)
 evaluate: $(INSTALLED)
-	$(BIN)/exposure evaluate --dev --permutations 1000
+	$(BIN)/exposure evaluate --dev --permutations 1000 --by-category
 
 lint: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet ruff

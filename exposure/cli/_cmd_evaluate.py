@@ -37,6 +37,7 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
                      help="what --prices holds (default auto: prices if all positive with median > 0.5)")
     cmd.add_argument("--exclude", nargs="+", default=[], metavar="TICKER", help="tickers to leave out (e.g. funds)")
     cmd.add_argument("--events-table", action="store_true", help="also print one line per event (table format)")
+    cmd.add_argument("--by-category", action="store_true", help="also print mean figures per category (table format)")
     cmd.add_argument("--format", choices=["table", "json"], default="table", help="output format (default table)")
     return {"evaluate": _run}
 
@@ -88,4 +89,6 @@ def _run(args) -> int:
             columns = ["event_id", "category", "holdout", "n_scored", "hit10_model", "hit10_keyword",
                        "spearman_all_model", "long_short_bp_model", "long_short_bp_keyword"]
             print(result.per_event[columns].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        if args.by_category and not result.by_category().empty:
+            print(result.by_category().to_string(float_format=lambda v: f"{v:.2f}"))
     return EXIT_OK if len(result.per_event) else EXIT_NOTHING_USABLE

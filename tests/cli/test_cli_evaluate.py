@@ -30,9 +30,10 @@ def test_json_reports_overall_per_event_and_holdout(tmp_path, capsys):
 
 def test_table_and_usage_errors(tmp_path, capsys):
     path = _few(tmp_path, {"opec-vienna-cut-2016-11-30"})
-    assert main(["evaluate", path, "--prices", RETURNS, "--permutations", "3", "--events-table"]) == 0
+    assert main(["evaluate", path, "--prices", RETURNS, "--permutations", "3", "--events-table", "--by-category"]) == 0
     out = capsys.readouterr().out
     assert "exposure evaluate: all: 1 events evaluated" in out and "long_short_bp" in out
+    assert "oil_supply_cut" in out and "hit10_model" in out
     assert main(["evaluate", path]) == 2
     assert "--dev" in capsys.readouterr().err
     assert main(["evaluate", path, "--prices", RETURNS, "--window", "5", "0"]) == 2
