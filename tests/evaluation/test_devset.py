@@ -61,3 +61,10 @@ def test_returns_extract_covers_every_event_window_and_drops_bad_prints():
     assert {("DFEN", "2024-06-03"), ("UAVS", "2024-09-30")} <= set(zip(flags["ticker"], flags["date"]))
     assert flags["reason"].str.contains("spike").all()
     assert "SPY" in returns.columns and "SPY" not in dev.universe and "^TNX" not in returns.columns
+
+
+def test_texts_are_not_padded_with_ticker_chips():
+    for r in _records():
+        text = r["headline"] + " " + r["body"]
+        assert "NYSE:" not in text and "NASDAQ:" not in text and "$" + "X" not in text, r["id"]
+        assert not r.get("vendor_tickers") and not r.get("entities"), r["id"]
