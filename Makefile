@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench evaluate lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python tests/benchmarks/run.py
+
+# the bundled development set of real events against realised abnormal returns (about a minute)
+evaluate: $(INSTALLED)
+	$(BIN)/exposure evaluate --dev --permutations 1000 --by-category
 
 lint: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet ruff

@@ -18,6 +18,7 @@ from exposure.errors import (
     Reject,
     UnknownConceptError,
 )
+from exposure.evaluation import EvaluationResult, evaluate
 from exposure.events import Event, parse_article, read_article, read_events
 from exposure.graph import KnowledgeGraph, default_graph, load_graph
 from exposure.impact import EventImpacts, ImpactSettings, map_events
@@ -32,6 +33,7 @@ __all__ = [
     "DataError",
     "Event",
     "EventError",
+    "EvaluationResult",
     "EventImpacts",
     "ExposureError",
     "GraphError",
@@ -46,6 +48,7 @@ __all__ = [
     "__version__",
     "datasets",
     "default_graph",
+    "evaluate",
     "load_graph",
     "map_events",
     "parse_article",

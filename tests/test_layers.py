@@ -22,9 +22,13 @@ ALLOWED = {
     "market": {"errors", "io"},
     "studies": {"errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics", "market"},
     "streams": {"errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics"},
+    "evaluation": {
+        "errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics", "market", "studies",
+        "datasets",
+    },
     "cli": {
         "errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics", "datasets", "market",
-        "studies", "streams",
+        "studies", "streams", "evaluation",
     },
 }
 

@@ -1,6 +1,8 @@
 """Small real data shipped with the package, loaded through importlib.resources."""
 
 from exposure.datasets._base import (
+    DEV_FUNDS,
+    load_dev_returns,
     load_etf_holdings,
     load_sample_benchmark,
     load_sample_events,
@@ -17,6 +19,8 @@ from exposure.datasets._synthetic import (
 )
 
 __all__ = [
+    "DEV_FUNDS",
+    "load_dev_returns",
     "load_etf_holdings",
     "load_sample_benchmark",
     "load_sample_events",

@@ -105,3 +105,33 @@ def load_sample_prices(region: str = "us"):
     frame = pd.read_csv(sample_path(SAMPLE_PRICES[region]), index_col=0, parse_dates=True)
     frame.index.name = "date"
     return frame
+
+
+DEV_EVENTS = "dev_events.jsonl"
+DEV_RETURNS = "dev_returns.parquet"
+DEV_FUNDS: tuple[str, ...] = (
+    "ARKX", "DFEN", "DIA", "EFA", "EUAD", "EZU", "FEZ", "FITE", "GCAD", "GLD", "ITA", "IWM", "JEDI", "JETS", "MISL",
+    "NATO", "PPA", "QQQ", "ROKT", "SHLD", "SPY", "TLT", "UFO", "USO", "UUP", "VGK", "VOO", "VT", "XAR", "XLE", "XLI",
+    "XOP",
+)
+"""Funds (ETFs) among the development returns: not single stocks, so left out of evaluations."""
+
+
+def load_dev_returns():
+    """Daily simple returns for the development set of real events (date x ticker, float32).
+
+    593 US tickers (S&P 500 members, defence, drone and aerospace names, ETFs), 2015-05-01 to
+    2025-11-07, derived from adjusted closes of dsturdy/Factor_Attribution (see
+    ``data/README.md``); bad single-day prints are NaN (``dev_returns_flags.csv``).
+
+    Examples
+    --------
+    >>> returns = load_dev_returns()
+    >>> round(float(returns.loc["2022-02-28", "NOC"]), 3)
+    0.079
+    """
+    import pandas as pd
+
+    frame = pd.read_parquet(sample_path(DEV_RETURNS))
+    frame.index = pd.DatetimeIndex(frame.index, name="date")
+    return frame
