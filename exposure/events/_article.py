@@ -238,11 +238,11 @@ def parse_article(
     known = sorted({tag.strip() for tag in known_tags if tag.strip()}, key=len, reverse=True)
     lines = [line.strip() for line in decode_text(text).split("\n")]
     footer = _ALLMIND.casefold()
-    has_footer = any(line.casefold() == footer for line in lines)
+    has_footer = any(line and line.casefold() == footer for line in lines)
     lines = [
         line
         for line in lines
-        if not (_NAVIGATION.match(line) or _TAGLINE.match(line) or line.casefold() == footer)
+        if not line or not (_NAVIGATION.match(line) or _TAGLINE.match(line) or line.casefold() == footer)
     ]
 
     fields: dict[str, object] = {}
@@ -250,7 +250,7 @@ def parse_article(
     position = 0
     while position < len(lines):
         line = lines[position]
-        impact = _MARKET_IMPACT.match(line)
+        impact = _MARKET_IMPACT.match(line) if line else None
         if not line:
             pass
         elif impact and "market_impact" not in fields:
