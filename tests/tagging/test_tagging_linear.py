@@ -107,7 +107,7 @@ def test_tagging_time_grows_linearly_with_one_long_sentence(graph):
     small = event.model_copy(update={"body": "airlines cancelled routes and banks rose " * 400})
     large = event.model_copy(update={"body": "airlines cancelled routes and banks rose " * 3200})
     tag_event(large, graph)
-    ratio = _best_time(lambda: tag_event(large, graph)) / _best_time(lambda: tag_event(small, graph))
+    ratio = _best_time(lambda: tag_event(large, graph)) / _best_time(lambda: tag_event(small, graph), 7)
     assert ratio < 20
 
 
