@@ -234,44 +234,56 @@ def cycle_gain(step_operator: sp.csr_array) -> tuple[float, np.ndarray]:
     The impact operator sums ``(decay*A)^k`` for ``k <= max_hops``. Walks that do not revisit a
     concept are finite in number whatever ``max_hops``; only cycles can make the sum grow with
     ``k``, by up to the spectral radius of ``|decay*A|`` per step. That radius is the largest over
-    the strongly connected components; it is computed exactly for components of up to
-    ``EXACT_GAIN_NODES`` concepts and bounded by the smaller of the largest row and column sum
-    for larger ones. An acyclic graph (the default graph) has gain 0.
+    the strongly connected components, each bounded by the smaller of its largest row and column
+    sum; a component whose bound exceeds 1 and that has at most ``EXACT_GAIN_NODES`` concepts gets
+    its exact radius. An acyclic graph (the default graph) has gain 0.
 
     Returns
     -------
     gain : float
-        0 for an acyclic graph; at most 1 when cycles never amplify.
+        0 for an acyclic graph; at most 1 when cycles never amplify (then possibly a bound).
     rows : ndarray of int
         Concept positions of the component with the largest gain (empty when acyclic).
 
     Examples
     --------
     >>> import scipy.sparse as sp
-    >>> two_way = sp.csr_array([[0.0, 0.5, 0.0], [0.8, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    >>> two_way = sp.csr_array([[0.0, 2.0, 0.0], [0.8, 0.0, 0.0], [0.0, 0.0, 0.0]])
     >>> gain, rows = cycle_gain(two_way)
     >>> round(gain, 4), rows.tolist()
-    (0.6325, [0, 1])
+    (1.2649, [0, 1])
     """
     n = step_operator.shape[0]
-    _, component = connected_components(step_operator, directed=True, connection="strong")
+    count, component = connected_components(step_operator, directed=True, connection="strong")
     coo = sp.coo_array(step_operator)
     inside = component[coo.row] == component[coo.col]
     if not inside.any():
         return 0.0, np.array([], dtype=int)
     rows, cols, weights = coo.row[inside], coo.col[inside], np.abs(coo.data[inside])
-    row_sums = np.bincount(rows, weights, minlength=n)
-    col_sums = np.bincount(cols, weights, minlength=n)
-    best, best_rows = 0.0, np.array([], dtype=int)
-    for label in np.unique(component[rows]):
-        members = np.flatnonzero(component == label)
-        gain = min(row_sums[members].max(), col_sums[members].max())
-        if len(members) <= EXACT_GAIN_NODES:
-            block = np.abs(sp.csr_array(step_operator)[members][:, members].toarray())
-            gain = float(np.abs(np.linalg.eigvals(block)).max())
-        if gain > best:
-            best, best_rows = float(gain), members
-    return best, best_rows
+    row_max, col_max = np.zeros(count), np.zeros(count)
+    np.maximum.at(row_max, component, np.bincount(rows, weights, minlength=n))
+    np.maximum.at(col_max, component, np.bincount(cols, weights, minlength=n))
+    gains = np.minimum(row_max, col_max)
+    sizes = np.bincount(component, minlength=count)
+    grouped = np.argsort(component, kind="stable")
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+
+    def members(label: int) -> np.ndarray:
+        return np.sort(grouped[first[label]:first[label] + sizes[label]])
+
+    best = int(np.argmax(gains))
+    if gains[best] > 1.0:  # exact radii, largest bound first, until no bound can beat the best found
+        matrix = sp.csr_array(step_operator)
+        best_gain = 0.0
+        for label in np.argsort(-gains, kind="stable"):
+            if gains[label] <= max(best_gain, 1.0):
+                break
+            if sizes[label] <= EXACT_GAIN_NODES:
+                rows_of = members(label)
+                gains[label] = np.abs(np.linalg.eigvals(np.abs(matrix[rows_of][:, rows_of].toarray()))).max()
+            if gains[label] > best_gain:
+                best, best_gain = int(label), float(gains[label])
+    return float(gains[best]), members(best)
 
 
 def check_walk_mass(step_operator: sp.csr_array, concepts: pd.Index, *, decay: float, max_hops: int) -> float:
