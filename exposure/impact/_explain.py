@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from exposure.errors import ArgumentError
 from exposure.graph import CompiledGraph
 
 MAX_WALKS = 1_000
@@ -153,6 +154,8 @@ def walks(
     >>> [w.left_out > 0 for w in found["security:KOG.OL"]]
     [False, False, True]
     """
+    if max_walks is not None and max_walks < 1:
+        raise ArgumentError(f"max_walks must be at least 1 or None, got {max_walks}", field="max_walks")
     wanted = None if securities is None else set(securities)
     counts = walk_counts(compiled, activations)
     reached = set(counts) if wanted is None else wanted & set(counts)

@@ -96,3 +96,8 @@ def test_walks_to_chosen_securities_skip_the_rest_of_the_graph(graph):
     chosen = walks(compiled, activations, ["security:KOG.OL"])
     assert chosen["security:KOG.OL"] == every["security:KOG.OL"]
     assert set(chosen) == {"security:KOG.OL"}
+
+
+def test_max_walks_must_be_positive(mini_graph):
+    with pytest.raises(ex.errors.ArgumentError, match="max_walks"):
+        walks(mini_graph.compile(), {"tag:geopolitics-war": 1.0}, max_walks=0)
