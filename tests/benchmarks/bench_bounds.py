@@ -4,7 +4,8 @@
 
 Peers are the rules as first written, kept as references in the tests: the sentence context that
 scanned a mention's whole sentence once per mention (tagging), difflib's ratio on header lines of
-any length (article parser) and the exhaustive enumeration of every walk (explanations). They are
+any length (article parser) and the enumeration of every walk from every activated concept
+(explanations). They are
 quadratic or exponential, so they run on the sizes given in the size column only.
 
 * ``tag_event`` throughput on the default graph (bundled events, repeated), ours vs the peer on
@@ -80,8 +81,12 @@ def _tagging_rows(repeat: int, sentence_kb: int, big_kb: int, words: int) -> lis
         return time.process_time() - cpu, out
 
     tag_all()
-    ours_s, (ours_cpu, ours_out) = _timed(tag_all)
-    peer_s, (peer_cpu, peer_out) = with_peer(lambda: _timed(tag_all))
+    ours, peer = [], []
+    for _ in range(3):  # alternated, best of three: the load of a shared machine drifts
+        ours.append(_timed(tag_all))
+        peer.append(with_peer(lambda: _timed(tag_all)))
+    ours_s, ours_cpu, ours_out = min(t for t, _ in ours), min(c for _, (c, _) in ours), ours[0][1][1]
+    peer_s, peer_cpu, peer_out = min(t for t, _ in peer), min(c for _, (c, _) in peer), peer[0][1][1]
     rows = [_row("tag_event throughput, default graph", f"{len(events)} events ({mb:.2f} MB)", ours_s,
                  f"{mb / ours_s:.2f} MB/s wall, {mb / ours_cpu:.2f} MB/s CPU vs per-mention rule "
                  f"{mb / peer_s:.2f} wall, {mb / peer_cpu:.2f} CPU", "per-mention rule", peer_s, ">= 4 MB/s",
@@ -153,8 +158,7 @@ def _clique(folder: Path, themes: list[str], weight: float):
 def _clique_rows(n_themes: int) -> list[dict]:
     import exposure as ex
     from exposure.errors import GraphError
-    from exposure.impact import walks
-
+    reference_walks = _load("graph/test_compile_walk_mass.py", "reference_walks").reference_walks
     event = ex.datasets.load_seed_article()
     themes = sorted(ex.default_graph().ids("theme"))[:n_themes]
     rows = []
@@ -178,7 +182,7 @@ def _clique_rows(n_themes: int) -> list[dict]:
         security = f"security:{ticker}"
         ours_s, paths = _timed(lambda: impacts.explain(ticker))
         activations = impacts._activations[0]
-        peer_s, every = _timed(lambda: walks(impacts._compiled, activations, [security], max_walks=None))
+        peer_s, every = _timed(lambda: reference_walks(impacts._compiled, activations, [security]))
         gap = abs(paths["contribution"].sum() - row[ticker])
         capped = paths["path"].iloc[-1].startswith("other walks:")
         listed = f"{len(paths) - 1:,} walks + remainder" if capped else f"all {len(paths):,} walks"

@@ -10,8 +10,8 @@ import scipy.sparse as sp
 import exposure as ex
 from exposure.errors import GraphError
 from exposure.graph import WalkMassWarning, cycle_gain
-from exposure.impact import walks
-from exposure.impact._explain import MAX_WALKS
+from exposure.impact import Walk, walks
+from exposure.impact._explain import MAX_WALKS, adjacency
 
 EDGE_HEADER = "from_id,relation,to_id,weight,source,as_of,valid_from,valid_to,note"
 
@@ -23,6 +23,38 @@ def clique_graph(folder, themes, weight):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ex.graph.GraphOverrideWarning)
         return ex.KnowledgeGraph.load(folder)
+
+
+def reference_walks(compiled, activations, securities=None):
+    """Walks as first enumerated: every walk from every activated concept, to any security."""
+    steps_from, listings = adjacency(compiled)
+    wanted = None if securities is None else set(securities)
+    found = {}
+    decay, max_hops = compiled.decay, compiled.max_hops
+
+    def visit(start, activation, node, value, path):
+        for security in listings.get(node, ()):
+            if wanted is None or security in wanted:
+                found.setdefault(security, []).append(Walk(security, start, activation, path, value))
+        if len(path) == max_hops:
+            return
+        for step in steps_from.get(node, ()):
+            visit(start, activation, step.to_id, value * (decay * step.weight), (*path, step))
+
+    for concept, activation in activations.items():
+        visit(concept, activation, concept, activation, ())
+    for items in found.values():
+        items.sort(key=lambda w: (-abs(w.contribution), w.start, len(w.steps)))
+    return found
+
+
+def test_default_graph_walks_are_those_first_enumerated(graph):
+    events = [ex.datasets.load_seed_article(), *ex.datasets.load_sample_events()[0]]
+    impacts = ex.map_events(events, graph)
+    compiled = graph.compile()
+    for row in range(len(events)):
+        activations = impacts._activations[row]
+        assert walks(compiled, activations) == reference_walks(compiled, activations)
 
 
 @pytest.fixture(scope="module")
