@@ -128,7 +128,7 @@ class _Sentences:
     def number(self, position: int) -> int:
         """The sentence holding ``position`` (the last sentence when none holds it)."""
         number = bisect_right(self._starts, position) - 1
-        if 0 <= number and position < self.spans[number][1]:
+        if number >= 0 and position < self.spans[number][1]:
             return number
         return len(self.spans) - 1
 

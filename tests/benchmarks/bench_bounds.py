@@ -94,7 +94,8 @@ def _tagging_rows(repeat: int, sentence_kb: int, big_kb: int, words: int) -> lis
                  peer_cpu_s=peer_cpu)]
 
     sentence = "Airlines cancelled routes and banks rose while homebuilders slid "
-    one = ex.Event(headline="Airlines", body=(sentence * (sentence_kb * 1024 // len(sentence) + 1))[: sentence_kb * 1024])
+    body = (sentence * (sentence_kb * 1024 // len(sentence) + 1))[: sentence_kb * 1024]
+    one = ex.Event(headline="Airlines", body=body)
     ours_s, ours_out = _timed(lambda: tag_event(one, graph).mentions)
     peer_s, peer_out = with_peer(lambda: _timed(lambda: tag_event(one, graph).mentions))
     rows.append(_row(f"tag_event, one {sentence_kb} KB event", "one sentence, worst case", ours_s,
