@@ -24,6 +24,7 @@ _CHIP_SEPARATORS = re.compile(r"[\s,;|]+")
 _CASE_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _CONNECTORS = frozenset({"&", "and", "of", "the", "in", "for", "to", "on", "a"})
 _ELLIPSIS = re.compile(r"(\.\.\.|…)$")
+_LONGEST_HEADLINE = 1_000
 
 
 def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
@@ -94,11 +95,14 @@ def _separated_parts(line: str, known: list[str]) -> list[str]:
 
 
 def _split_run_together(text: str, known: list[str]) -> list[str]:
+    if not known:
+        return [tag.strip() for tag in _CASE_BOUNDARY.split(text) if tag.strip()]
+    lowered = [(tag, tag.lower()) for tag in known]
     tags: list[str] = []
     unknown_start = 0
     position = 0
     while position < len(text):
-        match = _known_at(text, position, unknown_start, known)
+        match = _known_at(text, position, unknown_start, lowered)
         if match is None:
             position += 1
             continue
@@ -110,15 +114,15 @@ def _split_run_together(text: str, known: list[str]) -> list[str]:
     return [tag.strip() for tag in tags if tag.strip()]
 
 
-def _known_at(text: str, position: int, segment_start: int, known: list[str]) -> str | None:
+def _known_at(text: str, position: int, segment_start: int, known: list[tuple[str, str]]) -> str | None:
     at_boundary = position == segment_start or (
         text[position].isupper() and (text[position - 1].islower() or text[position - 1].isdigit())
     )
     if not at_boundary:
         return None
-    for tag in known:
+    for tag, lower in known:
         end = position + len(tag)
-        if text[position:end].lower() == tag.lower() and (end == len(text) or text[end].isupper()):
+        if text[position:end].lower() == lower and (end == len(text) or text[end].isupper()):
             return tag
     return None
 
@@ -155,9 +159,19 @@ def _normalised(headline: str) -> str:
 
 
 def _is_repeat(line: str, headline: str) -> bool:
+    """Whether ``line`` repeats the headline: 80% alike, or a cut-off (``...``) start of it.
+
+    Likeness is difflib's ratio, whose time grows with the product of the lengths; it is computed
+    only after its linear upper bounds pass and for lines of at most ``_LONGEST_HEADLINE``
+    characters (no headline is longer). Longer lines repeat the headline only when equal to it.
+    """
     a, b = _normalised(line), _normalised(headline)
-    if SequenceMatcher(None, a, b).ratio() >= 0.8:
+    if a == b:
         return True
+    if max(len(a), len(b)) <= _LONGEST_HEADLINE:
+        matcher = SequenceMatcher(None, a, b)
+        if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
+            return True
     shorter, longer = sorted((line, headline), key=len)
     return bool(_ELLIPSIS.search(shorter)) and _normalised(longer).startswith(_normalised(shorter))
 
@@ -224,11 +238,11 @@ def parse_article(
     known = sorted({tag.strip() for tag in known_tags if tag.strip()}, key=len, reverse=True)
     lines = [line.strip() for line in decode_text(text).split("\n")]
     footer = _ALLMIND.casefold()
-    has_footer = any(line.casefold() == footer for line in lines)
+    has_footer = any(line and line.casefold() == footer for line in lines)
     lines = [
         line
         for line in lines
-        if not (_NAVIGATION.match(line) or _TAGLINE.match(line) or line.casefold() == footer)
+        if not line or not (_NAVIGATION.match(line) or _TAGLINE.match(line) or line.casefold() == footer)
     ]
 
     fields: dict[str, object] = {}
@@ -236,7 +250,7 @@ def parse_article(
     position = 0
     while position < len(lines):
         line = lines[position]
-        impact = _MARKET_IMPACT.match(line)
+        impact = _MARKET_IMPACT.match(line) if line else None
         if not line:
             pass
         elif impact and "market_impact" not in fields:

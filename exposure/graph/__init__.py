@@ -1,6 +1,6 @@
 """Knowledge graph: typed nodes, signed weighted edges with provenance, compiled to sparse operators."""
 
-from exposure.graph._compile import CompiledGraph
+from exposure.graph._compile import CompiledGraph, WalkMassWarning, cycle_gain
 from exposure.graph._graph import GraphOverrideWarning, KnowledgeGraph, UserTableWarning, default_graph, load_graph
 from exposure.graph._report import DEFAULT_COMPARISONS, GraphReport, graph_report, is_us_listed
 from exposure.graph._schema import NODE_KINDS, RELATIONS, Relation, node_kind
@@ -15,6 +15,8 @@ __all__ = [
     "KnowledgeGraph",
     "Relation",
     "UserTableWarning",
+    "WalkMassWarning",
+    "cycle_gain",
     "default_graph",
     "graph_report",
     "is_us_listed",

@@ -17,17 +17,21 @@ sparse products whatever the size of the universe. Small graphs get ``M`` at com
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from exposure.graph._schema import RELATIONS
-from exposure.errors import ArgumentError
+from exposure.errors import ArgumentError, ExposureWarning, GraphError
 
 MATERIALIZE_CELLS = 50_000_000
+MAX_CYCLE_GAIN = 100.0
+EXACT_GAIN_NODES = 400
 STEP_COLUMNS = ["from_id", "to_id", "weight", "relation", "basis", "source", "via"]
 
 
@@ -61,6 +65,11 @@ def propagation_steps(edges: pd.DataFrame, exposures: pd.DataFrame) -> pd.DataFr
     steps = pd.concat([steps, exposure_steps], ignore_index=True)
     steps = steps[steps["weight"] != 0]
     return steps.sort_values(["from_id", "to_id", "relation"], kind="stable").reset_index(drop=True)
+
+
+class WalkMassWarning(ExposureWarning):
+    """Cycles of the graph add more impact on each turn than the decay takes away: scores grow with
+    ``max_hops`` instead of settling (see :func:`cycle_gain`)."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +215,7 @@ def compile_operators(
         (np.ones(len(themes)), (concepts.get_indexer(themes), np.arange(len(themes)))),
         shape=(n, len(themes)),
     )
+    check_walk_mass(step_matrix, concepts, decay=decay, max_hops=max_hops)
     theme_activation = _walk_sum(step_matrix, theme_columns, max_hops - 1)
     compiled = CompiledGraph(
         version=version, decay=decay, max_hops=max_hops, concepts=concepts,
@@ -216,6 +226,91 @@ def compile_operators(
     if materialize if materialize is not None else n * len(securities) <= MATERIALIZE_CELLS:
         compiled.impact  # noqa: B018 - builds and caches M
     return compiled
+
+
+def cycle_gain(step_operator: sp.csr_array) -> tuple[float, np.ndarray]:
+    """How much one more step around the graph's cycles can multiply impact, and the cycle's rows.
+
+    The impact operator sums ``(decay*A)^k`` for ``k <= max_hops``. Walks that do not revisit a
+    concept are finite in number whatever ``max_hops``; only cycles can make the sum grow with
+    ``k``, by up to the spectral radius of ``|decay*A|`` per step. That radius is the largest over
+    the strongly connected components, each bounded by the smaller of its largest row and column
+    sum; a component whose bound exceeds 1 and that has at most ``EXACT_GAIN_NODES`` concepts gets
+    its exact radius. An acyclic graph (the default graph) has gain 0.
+
+    Returns
+    -------
+    gain : float
+        0 for an acyclic graph; at most 1 when cycles never amplify (then possibly a bound).
+    rows : ndarray of int
+        Concept positions of the component with the largest gain (empty when acyclic).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> two_way = sp.csr_array([[0.0, 2.0, 0.0], [0.8, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    >>> gain, rows = cycle_gain(two_way)
+    >>> round(gain, 4), rows.tolist()
+    (1.2649, [0, 1])
+    """
+    n = step_operator.shape[0]
+    count, component = connected_components(step_operator, directed=True, connection="strong")
+    coo = sp.coo_array(step_operator)
+    inside = component[coo.row] == component[coo.col]
+    if not inside.any():
+        return 0.0, np.array([], dtype=int)
+    rows, cols, weights = coo.row[inside], coo.col[inside], np.abs(coo.data[inside])
+    row_max, col_max = np.zeros(count), np.zeros(count)
+    np.maximum.at(row_max, component, np.bincount(rows, weights, minlength=n))
+    np.maximum.at(col_max, component, np.bincount(cols, weights, minlength=n))
+    gains = np.minimum(row_max, col_max)
+    sizes = np.bincount(component, minlength=count)
+    grouped = np.argsort(component, kind="stable")
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+
+    def members(label: int) -> np.ndarray:
+        return np.sort(grouped[first[label]:first[label] + sizes[label]])
+
+    best = int(np.argmax(gains))
+    if gains[best] > 1.0:  # exact radii, largest bound first, until no bound can beat the best found
+        matrix = sp.csr_array(step_operator)
+        best_gain = 0.0
+        for label in np.argsort(-gains, kind="stable"):
+            if gains[label] <= max(best_gain, 1.0):
+                break
+            if sizes[label] <= EXACT_GAIN_NODES:
+                rows_of = members(label)
+                gains[label] = np.abs(np.linalg.eigvals(np.abs(matrix[rows_of][:, rows_of].toarray()))).max()
+            if gains[label] > best_gain:
+                best, best_gain = int(label), float(gains[label])
+    return float(gains[best]), members(best)
+
+
+def check_walk_mass(step_operator: sp.csr_array, concepts: pd.Index, *, decay: float, max_hops: int) -> float:
+    """Refuse or flag a graph whose cycles make scores grow with every hop; returns the gain.
+
+    A gain above 1 (see :func:`cycle_gain`) warns with :class:`WalkMassWarning`; a gain whose
+    ``max_hops``-th power exceeds ``MAX_CYCLE_GAIN`` raises :class:`GraphError`: scores would be
+    sums of that many times more walks than the graph has edges to justify (a user graph whose
+    themes all imply each other with weight near 1 gave scores of 1,400 where 0.3 was meant).
+    """
+    gain, rows = cycle_gain(step_operator)
+    if gain <= 1.0:
+        return gain
+    named = ", ".join(concepts[rows[:5]]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+    growth = gain ** max_hops
+    problem = (
+        f"cycles of the graph multiply impact by up to {gain:.3g} per step (decay {decay} x the weights "
+        f"of a cycle among {len(rows)} concepts: {named}), so over max_hops={max_hops} steps an "
+        f"activation can be multiplied up to {growth:.3g} times"
+    )
+    fix = ("lower the weights of edges that point both ways or around that cycle (e.g. mutual 'implies' "
+           "edges), or compile with a smaller decay or max_hops")
+    if growth > MAX_CYCLE_GAIN:
+        raise GraphError(f"{problem}, above the limit of {MAX_CYCLE_GAIN:g}", where="graph edges", field="weight",
+                         fix=fix)
+    warnings.warn(f"{problem}; scores grow with max_hops. Fix: {fix}", WalkMassWarning, stacklevel=4)
+    return gain
 
 
 def _exposure_operator(exposures: pd.DataFrame, listings: pd.DataFrame, securities: pd.Index,

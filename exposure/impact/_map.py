@@ -57,6 +57,8 @@ class ImpactSettings(BaseModel):
 
 
 def _path_text(walk: Walk, labels: pd.Series) -> str:
+    if walk.left_out:
+        return f"other walks: {walk.left_out:,} smaller walks not listed, {walk.contribution:+.6g} in all"
     parts = [str(labels.get(walk.start, walk.start))]
     for step in walk.steps:
         parts.append(f"-[{step.relation} {step.weight:+.2f}]-> {labels.get(step.to_id, step.to_id)}")
@@ -176,7 +178,8 @@ class EventImpacts:
         order = sorted(scores.index, key=lambda t: (-abs(scores[t]), t))
         chosen = order if n is None else order[:n]
         info = self.graph.securities.reindex(chosen)
-        explained = walks(self._compiled, self._activations[row], [f"security:{t}" for t in chosen])
+        explained = walks(self._compiled, self._activations[row], [f"security:{t}" for t in chosen],
+                          scores={f"security:{t}": float(scores[t]) for t in chosen})
         labels = self.graph.nodes["label"]
         frame = pd.DataFrame({
             "ticker": chosen,
@@ -200,6 +203,9 @@ class EventImpacts:
     def explain(self, ticker: str, event_id: str | None = None, top: int | None = None) -> pd.DataFrame:
         """The walks behind one security's score, largest first; ``contribution`` sums to the score.
 
+        A security reached by more than ``impact.MAX_WALKS`` walks (a graph with cycles) lists its
+        largest walks and a last line ``other walks`` holding the rest, so the sum still holds.
+
         Returns
         -------
         DataFrame
@@ -209,9 +215,9 @@ class EventImpacts:
         """
         row = self._position(event_id)
         security = ticker if ticker.startswith("security:") else f"security:{ticker}"
-        found = walks(self._compiled, self._activations[row], [security]).get(security, [])
         known = security in self._compiled.securities
         score = float(self._scores[row, self._compiled.securities.get_loc(security)]) if known else 0.0
+        found = walks(self._compiled, self._activations[row], [security], scores={security: score}).get(security, [])
         labels = self.graph.nodes["label"]
         chosen = found if top is None else found[:top]
         said: dict[str, list[str]] = {}

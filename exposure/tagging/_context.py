@@ -26,7 +26,7 @@ from functools import lru_cache
 from dataclasses import replace
 
 from exposure.tagging._gazetteer import Mention
-from exposure.tagging._normalize import normalize_token, tokenize
+from exposure.tagging._normalize import TOKEN, normalize_token
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 _CLAUSE_BREAK = re.compile(
@@ -56,6 +56,11 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Character spans of the sentences of a text (paragraph breaks end a sentence too).
 
     Cached for the last few texts: the three context rules read the same text in turn.
+
+    Examples
+    --------
+    >>> sentence_spans("Oil rose. Gas fell.\\n\\nNew para")
+    ((0, 9), (10, 19), (21, 29))
     """
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
@@ -63,6 +68,11 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
         start = match.end()
     spans.append((start, len(text)))
     return tuple((a, b) for a, b in spans if text[a:b].strip())
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded(word: str) -> str:
+    return normalize_token(word)
 
 
 def sentence_direction(sentence: str) -> int:
@@ -73,28 +83,65 @@ def sentence_direction(sentence: str) -> int:
     >>> sentence_direction("Airlines said bookings to the Baltics")
     0
     """
-    words = [normalize_token(t) for t, _, _ in tokenize(sentence)]
-    score = sum(w in _POSITIVE for w in words) - sum(w in _NEGATIVE for w in words)
+    score = 0
+    for match in TOKEN.finditer(sentence):
+        word = _folded(match.group(0))
+        score += (word in _POSITIVE) - (word in _NEGATIVE)
     return (score > 0) - (score < 0)
 
 
-def _sentence_of(spans: Sequence[tuple[int, int]], position: int) -> int:
-    number = bisect_right(spans, (position, float("inf"))) - 1
-    if 0 <= number < len(spans) and spans[number][0] <= position < spans[number][1]:
-        return number
-    for number, (start, end) in enumerate(spans):
-        if start <= position < end:
-            return number
-    return len(spans) - 1
+def _clause_bounds(text: str, start: int, end: int) -> list[int]:
+    return [start, *(start + m.end() for m in _CLAUSE_BREAK.finditer(text[start:end])), end]
+
+
+def _clause_at(bounds: Sequence[int], position: int) -> int | None:
+    """Number of the clause ``[bounds[i], bounds[i + 1])`` that holds ``position``, if any."""
+    number = bisect_right(bounds, position) - 1
+    return number if 0 <= number < len(bounds) - 1 else None
 
 
 def clause_direction(text: str, start: int, end: int, position: int) -> int:
-    """Direction of the clause of ``text[start:end]`` that holds character ``position``."""
-    bounds = [start, *(start + m.end() for m in _CLAUSE_BREAK.finditer(text[start:end])), end]
-    for left, right in zip(bounds, bounds[1:]):
-        if left <= position < right:
-            return sentence_direction(text[left:right])
-    return 0
+    """Direction of the clause of ``text[start:end]`` that holds character ``position``.
+
+    Examples
+    --------
+    >>> text = "Bank shares rose while homebuilders slid."
+    >>> clause_direction(text, 0, len(text), 0), clause_direction(text, 0, len(text), 23)
+    (1, -1)
+    """
+    bounds = _clause_bounds(text, start, end)
+    number = _clause_at(bounds, position)
+    return 0 if number is None else sentence_direction(text[bounds[number]:bounds[number + 1]])
+
+
+class _Sentences:
+    """The sentences of one text, each sentence's clauses cut and each clause's direction read at
+    most once, so that signing every mention of a text costs time linear in its length."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = sentence_spans(text)
+        self._starts = [start for start, _ in self.spans]
+        self._bounds: dict[int, list[int]] = {}
+        self._directions: dict[tuple[int, int], int] = {}
+
+    def number(self, position: int) -> int:
+        """The sentence holding ``position`` (the last sentence when none holds it)."""
+        number = bisect_right(self._starts, position) - 1
+        if number >= 0 and position < self.spans[number][1]:
+            return number
+        return len(self.spans) - 1
+
+    def clause_direction(self, number: int, position: int) -> int:
+        bounds = self._bounds.get(number)
+        if bounds is None:
+            bounds = self._bounds[number] = _clause_bounds(self.text, *self.spans[number])
+        clause = _clause_at(bounds, position)
+        if clause is None:
+            return 0
+        if (number, clause) not in self._directions:
+            self._directions[number, clause] = sentence_direction(self.text[bounds[clause]:bounds[clause + 1]])
+        return self._directions[number, clause]
 
 
 def sign_by_sentence(
@@ -104,6 +151,9 @@ def sign_by_sentence(
     drivers_of: dict[str, frozenset[str]] | None = None,
 ) -> list[Mention]:
     """Give mentions of the chosen concepts the direction of their clause.
+
+    Every sentence is cut into clauses once and every clause read once, whatever the number of
+    mentions in it: time is linear in the length of the text.
 
     Parameters
     ----------
@@ -122,18 +172,18 @@ def sign_by_sentence(
     [1, -1]
     """
     drivers_of = drivers_of or {}
-    spans = sentence_spans(text)
+    sentences = _Sentences(text)
+    numbers = [sentences.number(mention.start) for mention in mentions]
     named: dict[int, set[str]] = {}
-    for mention in mentions:
-        named.setdefault(_sentence_of(spans, mention.start), set()).add(mention.concept)
+    for mention, number in zip(mentions, numbers):
+        named.setdefault(number, set()).add(mention.concept)
     signed = []
-    for mention in mentions:
+    for mention, number in zip(mentions, numbers):
         if mention.concept in concepts and mention.start >= 0:
-            number = _sentence_of(spans, mention.start)
             if drivers_of.get(mention.concept, frozenset()) & named[number]:
                 direction = 0
             else:
-                direction = clause_direction(text, *spans[number], mention.start)
+                direction = sentences.clause_direction(number, mention.start)
             mention = replace(mention, sign=direction)
         signed.append(mention)
     return signed
@@ -151,19 +201,23 @@ def operated_system_mentions(
     operated : dict
         Operator id -> ``[(system id, operates weight, themes the system implies), ...]``.
     """
-    spans = sentence_spans(text)
+    sentences = _Sentences(text)
     by_sentence: dict[int, list[Mention]] = {}
     for mention in mentions:
         if mention.start >= 0 and mention.sign > 0:
-            by_sentence.setdefault(_sentence_of(spans, mention.start), []).append(mention)
+            by_sentence.setdefault(sentences.number(mention.start), []).append(mention)
     found = []
+    serving_of: dict[tuple[str, str], list[tuple[str, float]]] = {}
     for number, group in sorted(by_sentence.items()):
-        themes = {m.concept: m for m in group if m.concept.startswith("theme:")}
+        themes = sorted({m.concept: m for m in group if m.concept.startswith("theme:")}.items())
+        start, end = sentences.spans[number]
         for operator in (m for m in group if m.concept in operated):
-            for theme, theme_mention in sorted(themes.items()):
-                serving = [(s, w) for s, w, implied in operated[operator.concept] if theme in implied]
+            for theme, theme_mention in themes:
+                key = (operator.concept, theme)
+                if key not in serving_of:
+                    serving_of[key] = [(s, w) for s, w, implied in operated[operator.concept] if theme in implied]
+                serving = serving_of[key]
                 total = sum(w for _, w in serving)
-                start, end = spans[number]
                 for system, weight in serving:
                     found.append(Mention(
                         system, f"{operator.text} + {theme_mention.text}", start, end,
@@ -196,15 +250,15 @@ def localize(
     >>> [m.concept for m in localize(text, found, variants, {"country:LT": frozenset({"region:europe"})})]
     ['country:LT', 'theme:european-air-defense']
     """
-    spans = sentence_spans(text)
+    sentences = _Sentences(text)
     places: dict[int, set[str]] = {}
     for mention in mentions:
         if mention.start >= 0:
-            places.setdefault(_sentence_of(spans, mention.start), set()).update(regions_of.get(mention.concept, ()))
+            places.setdefault(sentences.number(mention.start), set()).update(regions_of.get(mention.concept, ()))
     localized = []
     for mention in mentions:
         if mention.start >= 0 and mention.concept in variants:
-            here = places.get(_sentence_of(spans, mention.start), set())
+            here = places.get(sentences.number(mention.start), set())
             for variant, region in variants[mention.concept]:
                 if region in here:
                     mention = replace(mention, concept=variant)
