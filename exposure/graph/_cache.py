@@ -36,7 +36,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from exposure.errors import CacheWarning
-from exposure.graph._compile import STEP_COLUMNS, CompiledGraph
+from exposure.graph._compile import STEP_COLUMNS, CompiledGraph, check_walk_mass
 from exposure.io._files import atomic_write_bytes, read_regular_file, sha256_bytes, sync_folder
 
 CACHE_FORMAT = 3
@@ -109,6 +109,7 @@ def compile_cached(
         warnings.warn(f"compiled-graph cache {entry} is not used ({type(exc).__name__}: {str(exc)[:200]}); "
                       "the graph is compiled afresh and the entry rewritten", CacheWarning, stacklevel=3)
     if compiled is not None:
+        check_walk_mass(compiled.step_operator, compiled.concepts, decay=decay, max_hops=max_hops)
         return compiled
     compiled = build()
     try:

@@ -133,3 +133,14 @@ def test_walks_to_chosen_securities_skip_the_rest_of_the_graph(graph):
 def test_max_walks_must_be_positive(mini_graph):
     with pytest.raises(ex.errors.ArgumentError, match="max_walks"):
         walks(mini_graph.compile(), {"tag:geopolitics-war": 1.0}, max_walks=0)
+
+
+def test_an_amplifying_cycle_warns_again_when_its_operators_come_from_the_disk_cache(themes, tmp_path):
+    clique = clique_graph(tmp_path, themes[:20], 0.3)
+    with pytest.warns(WalkMassWarning):
+        clique.compile(cache_dir=tmp_path / "cache")
+    (tmp_path / "again").mkdir()
+    fresh = clique_graph(tmp_path / "again", themes[:20], 0.3)  # a new object: nothing compiled in memory
+    assert fresh.version == clique.version
+    with pytest.warns(WalkMassWarning, match="scores grow with max_hops"):
+        fresh.compile(cache_dir=tmp_path / "cache")
