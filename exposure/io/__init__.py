@@ -3,3 +3,13 @@
 Nothing here knows about events, graphs or portfolios; it turns bytes and strings into checked
 values, and writes files so that a crash never leaves a half-written one behind.
 """
+from exposure.io._dates import parse_date, parse_datetime
+from exposure.io._text import (
+    check_input_file,
+    check_not_binary,
+    decode_bytes,
+    open_bytes,
+    open_text,
+    read_bytes,
+    read_text,
+)
