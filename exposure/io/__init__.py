@@ -7,9 +7,12 @@ from exposure.io._dates import parse_date, parse_datetime
 from exposure.io._text import (
     check_input_file,
     check_not_binary,
+    csv_header,
     decode_bytes,
     open_bytes,
     open_text,
     read_bytes,
     read_text,
+    repeated_names,
+    source_text,
 )

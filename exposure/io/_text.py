@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_MAX_GZIP_RATIO",
     "check_input_file",
     "check_not_binary",
+    "csv_header",
     "decode_bytes",
     "is_gzip",
     "iter_lines",
@@ -36,6 +37,8 @@ __all__ = [
     "open_text",
     "read_bytes",
     "read_text",
+    "repeated_names",
+    "source_text",
     "undecodable_in",
     "undecodable_reason",
 ]
@@ -251,6 +254,41 @@ def open_text(
         binary.close()
         raise
     return io.TextIOWrapper(binary, encoding=encoding, errors="surrogateescape", newline=None)  # type: ignore[arg-type]
+
+
+def source_text(source: str | os.PathLike[str] | IO[str] | IO[bytes], *, where: str | None = None) -> str:
+    """The text of a path (as :func:`read_text`) or of an open file (bytes decoded by :func:`decode_bytes`)."""
+    if isinstance(source, str | os.PathLike):
+        return read_text(source)
+    content = source.read()
+    return decode_bytes(content, where=where) if isinstance(content, bytes) else content
+
+
+def csv_header(text: str) -> list[str]:
+    """The cells of the first non-blank CSV record of ``text``, stripped (``[]`` if none).
+
+    >>> csv_header("\nticker, weight ,ticker\nLMT,0.5,X\n")
+    ['ticker', 'weight', 'ticker']
+    """
+    import csv
+
+    try:
+        for cells in csv.reader(io.StringIO(text, newline="")):
+            if any(cell.strip() for cell in cells):
+                return [cell.strip() for cell in cells]
+    except csv.Error:
+        return []
+    return []
+
+
+def repeated_names(names: list[str]) -> list[str]:
+    """The names that appear more than once, sorted (pandas would silently rename them ``x.1``).
+
+    >>> repeated_names(["ticker", "weight", "ticker"])
+    ['ticker']
+    """
+    seen: set[str] = set()
+    return sorted({name for name in names if name in seen or seen.add(name)})
 
 
 def undecodable_in(text: str) -> int | None:
