@@ -31,6 +31,7 @@ __all__ = [
     "check_not_binary",
     "csv_header",
     "decode_bytes",
+    "decompression_limit",
     "is_gzip",
     "iter_lines",
     "open_bytes",
@@ -353,6 +354,11 @@ def _guess(data: bytes, offset: int) -> str:
     if any(byte >= 0x80 for byte in sample):
         return "Latin-1/cp1252 (Windows)"
     return "another encoding"
+
+
+def decompression_limit(max_bytes: int | None = None) -> int:
+    """The decompressed-size bound: ``max_bytes``, else ``EXPOSURE_MAX_DECOMPRESSED_BYTES``, else 1 GiB."""
+    return int(_limit(max_bytes, "EXPOSURE_MAX_DECOMPRESSED_BYTES", DEFAULT_MAX_DECOMPRESSED_BYTES))
 
 
 def _limit(value: float | None, variable: str, default: float) -> float:
