@@ -427,14 +427,15 @@ def _parquet_items(path: Path, names: list[str], batch_size: int) -> Iterator[_I
         while True:
             try:
                 batch = next(batches, None)
-                frame = None if batch is None else batch.to_pandas()
+                if batch is None:
+                    return
+                frame = batch.to_pandas()
+                rows = list(frame.itertuples(index=False, name=None))
             except (OSError, ValueError, TypeError, ArithmeticError) as exc:  # ArrowInvalid is a ValueError
                 raise InputFormatError(f"corrupt Parquet data after row {number} ({exc})", where=str(path),
                                        fix="write the file again") from None
-            if frame is None:
-                return
             columns = [str(column) for column in frame.columns]
-            for values in frame.itertuples(index=False, name=None):
+            for values in rows:
                 number += 1
                 row = {column: _cell(value) for column, value in zip(columns, values, strict=True)}
                 record = {k: v for k, v in row.items() if v is not None}

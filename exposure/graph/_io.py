@@ -115,7 +115,8 @@ def read_graph_tables(paths: Iterable[str | Path]) -> dict[str, list[dict[str, s
                         where=f"{file} row {row_number}",
                         fix="quote cells that contain commas, or add the missing column to the header",
                     )
-                clean = {k: v.strip() for k, v in zip(header, cells, strict=False)}
+                padded = cells + [""] * (len(header) - len(cells))
+                clean = {k: v.strip() for k, v in zip(header, padded, strict=False)}
                 if not any(clean.values()):
                     continue
                 clean["origin"] = f"{file.name}:{row_number}"
