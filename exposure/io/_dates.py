@@ -96,7 +96,7 @@ def _parse(value: Any, where: str | None, field: str | None, *, with_time: bool)
             value = to_pydatetime()
         except (ValueError, TypeError, OverflowError):
             value = None
-        if value is None:  # pandas.NaT
+        if value is None or value != value:  # pandas.NaT is a datetime unequal to itself
             return None
     if isinstance(value, datetime):
         return value
