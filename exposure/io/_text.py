@@ -16,7 +16,6 @@ import codecs
 import gzip
 import io
 import os
-import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,7 +75,6 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"\x7fELF", "a program", "give a text file"),
 )
 _FIX_UTF8 = "save it as UTF-8 (in Excel: Save As 'CSV UTF-8'; in an editor: Save with Encoding 'UTF-8')"
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 def check_input_file(path: str | os.PathLike[str]) -> Path:
@@ -268,7 +266,7 @@ def source_text(source: str | os.PathLike[str] | IO[str] | IO[bytes], *, where: 
 def csv_header(text: str) -> list[str]:
     """The cells of the first non-blank CSV record of ``text``, stripped (``[]`` if none).
 
-    >>> csv_header("\nticker, weight ,ticker\nLMT,0.5,X\n")
+    >>> csv_header("\\nticker, weight ,ticker\\nLMT,0.5,X\\n")
     ['ticker', 'weight', 'ticker']
     """
     import csv
@@ -293,9 +291,18 @@ def repeated_names(names: list[str]) -> list[str]:
 
 
 def undecodable_in(text: str) -> int | None:
-    """Index of the first byte of ``text`` that was not UTF-8 (see :func:`open_text`), else None."""
-    found = _UNDECODABLE.search(text)
-    return None if found is None else found.start()
+    """Index of the first byte of ``text`` that was not UTF-8 (see :func:`open_text`), else None.
+
+    >>> undecodable_in(b"caf\\xe9".decode("utf-8", errors="surrogateescape")), undecodable_in("café")
+    (3, None)
+    """
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")  # lone surrogates, which surrogateescape makes of bad bytes, do not encode
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
 
 
 def iter_lines(handle: IO[str], max_chars: int) -> Iterator[tuple[str, bool]]:
