@@ -72,9 +72,9 @@ def read_events(
         file-like objects and other extensions it looks at the content. Gzip files (told by
         their content) are decompressed within the bounds of :func:`exposure.io.open_bytes`;
         gzip JSON Lines and CSV, and Parquet, are read by
-        :func:`~exposure.events.iter_event_batches`, so their rejects carry physical line numbers
-        and at most ``EXPOSURE_MAX_REJECTS`` of them are kept. Text must be UTF-8, or
-        UTF-8/16/32 with a BOM.
+        :func:`~exposure.events.iter_event_batches`, so their rejects carry physical line numbers.
+        At most ``EXPOSURE_MAX_REJECTS`` (10,000) rejects are kept, then one ``too_large``
+        reject counts the rest. Text must be UTF-8, or UTF-8/16/32 with a BOM.
     known_tags : iterable of str, optional
         The vendor's tag vocabulary, used to split article tag lines.
 
@@ -130,11 +130,25 @@ def read_events(
         kind = _sniff(text)
     if kind == "article":
         return _article(text, known_tags)
-    if kind == "json":
-        return _json(text)
-    if kind == "jsonl":
-        return _jsonl(text)
-    return _csv(text)
+    reader = {"json": _json, "jsonl": _jsonl}.get(kind, _csv)
+    events, rejects = reader(text)
+    return events, capped_rejects(rejects, name or "input")
+
+
+def capped_rejects(rejects: list[Reject], where: str, limit: int | None = None) -> list[Reject]:
+    """The first ``limit`` rejects (default ``EXPOSURE_MAX_REJECTS`` or 10,000) and one saying how many more."""
+    from exposure.events._stream import _max_rejects
+
+    limit = _max_rejects(limit)
+    if len(rejects) <= limit:
+        return rejects
+    more = len(rejects) - limit
+    return [*rejects[:limit], Reject(
+        rejects[limit].line,
+        f"{more:,} more rejects in {where} from this line on, counted, not recorded. "
+        "Fix: correct the file, or raise EXPOSURE_MAX_REJECTS",
+        code="too_large",
+    )]
 
 
 def events_from_records(records: Iterable[Mapping[str, Any]]) -> tuple[list[Event], list[Reject]]:

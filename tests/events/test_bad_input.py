@@ -181,3 +181,11 @@ def test_rejects_are_capped_per_run(tmp_path):
     assert len(kept) - 1 + sum(batch.rejects_omitted for batch in batches) == 30_000
     events, rejects = read_events(path)
     assert len(rejects) == 10_001
+
+
+def test_read_events_caps_rejects_of_plain_files_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXPOSURE_MAX_REJECTS", "5")
+    path = write(tmp_path, "bad.jsonl", "{\n" * 50 + GOOD + "\n")
+    events, rejects = read_events(path)
+    assert len(events) == 1 and len(rejects) == 6
+    assert rejects[-1].code == "too_large" and "45 more rejects" in rejects[-1].reason
