@@ -7,7 +7,6 @@ record gives the same event or the same reject reason whichever reader sees it.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 import os
@@ -333,7 +332,8 @@ def _max_rejects(value: int | None) -> int:
             value = int(text)
         except ValueError:
             raise InputFormatError(f"must be a whole number >= 0, got {text!r}", where="environment",
-                                   field="EXPOSURE_MAX_REJECTS", fix="set it to a number such as 10000, or unset it")
+                                   field="EXPOSURE_MAX_REJECTS", fix="set it to a number such as 10000, or unset it",
+                                   ) from None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise EventError(f"max_rejects must be a whole number >= 0, got {value!r}", field="max_rejects",
                          fix="pass max_rejects=10_000 or another count")

@@ -16,3 +16,18 @@ from exposure.io._text import (
     repeated_names,
     source_text,
 )
+
+__all__ = [
+    "check_input_file",
+    "check_not_binary",
+    "csv_header",
+    "decode_bytes",
+    "open_bytes",
+    "open_text",
+    "parse_date",
+    "parse_datetime",
+    "read_bytes",
+    "read_text",
+    "repeated_names",
+    "source_text",
+]

@@ -59,11 +59,11 @@ def parse_datetime(value: Any, *, where: str | None = None, field: str | None = 
     >>> parse_datetime("20250729", where="feed.jsonl line 3", field="published_at")
     Traceback (most recent call last):
     ...
-    exposure.errors.ArgumentError: feed.jsonl line 3: published_at: '20250729' is 8 digits, not an ISO 8601 date. Fix: write 2025-07-29 (or 2025-07-29T08:00:00Z with a time)
+    exposure.errors.ArgumentError: feed.jsonl line 3: published_at: '20250729' is 8 digits, ... write 2025-07-29 ...
     >>> parse_datetime(1753776000, field="published_at")
     Traceback (most recent call last):
     ...
-    exposure.errors.ArgumentError: published_at: 1753776000 is a number, not a date: numbers (Unix seconds, Excel serials) are not read as dates. Fix: write the date in ISO 8601, such as 2025-07-29T08:00:00Z
+    exposure.errors.ArgumentError: published_at: 1753776000 is a number, not a date: ... in ISO 8601, ...
     """
     return _parse(value, where, field, with_time=True)
 
@@ -80,7 +80,7 @@ def parse_date(value: Any, *, where: str | None = None, field: str | None = None
     >>> parse_date("03/01/2022", where="edges.csv row 4", field="as_of")
     Traceback (most recent call last):
     ...
-    exposure.errors.ArgumentError: edges.csv row 4: as_of: '03/01/2022' is ambiguous: day/month or month/day. Fix: write it as YYYY-MM-DD: 2022-01-03 or 2022-03-01
+    exposure.errors.ArgumentError: edges.csv row 4: as_of: '03/01/2022' is ambiguous: ... 2022-01-03 or 2022-03-01
     """
     parsed = _parse(value, where, field, with_time=False)
     return parsed.date() if isinstance(parsed, datetime) else parsed

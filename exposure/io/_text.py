@@ -181,11 +181,11 @@ def decode_bytes(data: bytes, *, where: str | None = None) -> str:
     >>> decode_bytes("Öl".encode("utf-16-be"), where="x.csv")
     Traceback (most recent call last):
     ...
-    exposure.errors.InputFormatError: x.csv: has NUL bytes at byte 0: looks like UTF-16 without a byte-order mark (BOM). Fix: ...
+    exposure.errors.InputFormatError: x.csv: has NUL bytes at byte 0: looks like UTF-16 without a byte-order mark ...
     >>> decode_bytes("Gebühr".encode("latin-1"), where="x.csv")
     Traceback (most recent call last):
     ...
-    exposure.errors.InputFormatError: x.csv: is not UTF-8: byte 0xfc at offset 3 (line 1): looks like Latin-1/cp1252 (Windows). Fix: ...
+    exposure.errors.InputFormatError: x.csv: is not UTF-8: byte 0xfc at offset 3 (line 1): looks like Latin-1/cp1252 ...
     """
     encoding = _bom_encoding(data)
     if encoding is not None and encoding != "utf-8-sig":
@@ -382,8 +382,8 @@ def _limit(value: float | None, variable: str, default: float) -> float:
     except ValueError:
         number = -1.0
     if not number > 0:
-        raise InputFormatError(f"must be a positive number, got {text!r}", where="environment",
-                               field=variable, fix=f"set {variable} to a number of bytes such as 1073741824, or unset it")
+        raise InputFormatError(f"must be a positive number, got {text!r}", where="environment", field=variable,
+                               fix=f"set {variable} to a number of bytes such as 1073741824, or unset it")
     return number
 
 
@@ -392,7 +392,7 @@ class _BoundedGzip(io.RawIOBase):
 
     def __init__(self, path: Path, limit: float, ratio_limit: float) -> None:
         self._path = path
-        self._file = gzip.open(path, "rb")
+        self._file = gzip.open(path, "rb")  # noqa: SIM115 - closed by close()
         self._limit = limit
         self._ratio_limit = max(ratio_limit, _RATIO_FLOOR)
         self._read = 0

@@ -163,8 +163,8 @@ def test_parquet_events(data, flip):
     raw[flip % len(raw)] ^= 0xFF
     for content in (bytes(raw), data):
         path = in_file("feed.parquet", content)
-        check_events(survives(lambda: read_events(path)))
-        survives(lambda: list(iter_event_batches(path)))
+        check_events(survives(lambda path=path: read_events(path)))
+        survives(lambda path=path: list(iter_event_batches(path)))
 
 
 @FUZZ
