@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test bench evaluate lint clean
+.PHONY: demo test fuzz bench evaluate lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ demo: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q
+
+fuzz: $(INSTALLED)
+	EXPOSURE_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/fuzz
 
 bench: $(INSTALLED)
 	$(BIN)/python tests/benchmarks/run.py

@@ -58,8 +58,12 @@ def _source(args):
 
 
 def run(args) -> int:
+    from exposure.io import parse_date
+
+    start = parse_date(args.start, where="exposure prices", field="--start")
+    end = parse_date(args.end, where="exposure prices", field="--end")
     source = _source(args)
-    result = source.prices(args.tickers or None, args.start, args.end, field=args.field, allow_partial=True)
+    result = source.prices(args.tickers or None, start, end, field=args.field, allow_partial=True)
     where = getattr(source, "name", "prices")
     report_rejects(where, list(result.rejects))
     for miss in result.missing:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from exposure.errors import EventError
 from exposure.events._event import Event, event_from_mapping
+from exposure.io import decode_bytes
 
 _ALLMIND = "AllMind AI Terminal"
 
@@ -37,13 +38,18 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error("exposure.cp1252", _cp1252_fallback)
 
 
-def decode_text(data: str | bytes) -> str:
+def decode_text(data: str | bytes, *, where: str | None = None) -> str:
     """Return ``data`` as text with a BOM removed and line endings normalised to ``"\\n"``.
 
-    Bytes are read as UTF-8; any byte that is not valid UTF-8 is read as cp1252 (a Windows en dash
-    ``b"\\x96"`` becomes ``"\\u2013"``), and bytes cp1252 does not define become ``"\\ufffd"``.
+    Bytes must be UTF-8, or UTF-8/UTF-16/UTF-32 with a byte-order mark; anything else (Latin-1,
+    cp1252, UTF-16 without BOM, binary files) raises :class:`~exposure.errors.InputFormatError`
+    naming ``where``, the byte offset and the encoding the bytes look like, rather than being
+    read as the wrong characters.
+
+    >>> decode_text(b"Oil \\xe2\\x80\\x93 gas\\r\\n")
+    'Oil – gas\\n'
     """
-    text = data.decode("utf-8", errors="exposure.cp1252") if isinstance(data, bytes) else data
+    text = decode_bytes(data, where=where) if isinstance(data, bytes) else data
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 

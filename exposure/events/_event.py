@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from exposure.errors import EventError
+from exposure.errors import ArgumentError, EventError
+from exposure.io import parse_datetime
 
 _CONCEPT_ID = re.compile(r"^[a-z][a-z0-9_]*:\S+$")
 _THEME_ID = re.compile(r"^theme:\S+$")
@@ -107,10 +108,11 @@ class Event(BaseModel):
     @field_validator("published_at", mode="before")
     @classmethod
     def _plain_datetime(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            return None
-        to_pydatetime = getattr(value, "to_pydatetime", None)
-        return to_pydatetime() if callable(to_pydatetime) else value
+        # One parser for every date read from input: ISO 8601 only, never epoch numbers or 8 digits.
+        try:
+            return parse_datetime(value)
+        except ArgumentError as exc:
+            raise ValueError(f"{exc.problem}; {exc.fix}") from None
 
     @field_validator("published_at")
     @classmethod
@@ -229,9 +231,14 @@ def _event_error(exc: ValidationError, where: str | None) -> EventError:
         problem = str(first["msg"]).removeprefix("Value error, ")
         fix = None
     else:
-        problem = f"{first['msg']} (got {first['input']!r})"
+        problem = f"{first['msg']} (got {_show(first['input'])})"
         fix = _FIXES.get(field or "")
     others = sorted({str(err["loc"][0]) for err in errors[1:] if err["loc"]} - {field})
     if others:
         problem += f" (also invalid: {', '.join(others)})"
     return EventError(problem, where=where, field=field, fix=fix)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, (dict, list)) or len(value) < 20 else f"a {type(value).__name__}"
+    return text if len(text) <= 80 else text[:79] + "…"

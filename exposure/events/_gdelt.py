@@ -39,12 +39,12 @@ Rejects carry the 1-based line (raw files) or row (DataFrames, first row = 1).
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import math
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,8 +53,10 @@ from urllib.parse import unquote, urlparse
 
 import pandas as pd
 
-from exposure.errors import EventError, Reject
+from exposure.errors import EventError, InputFormatError, Reject
 from exposure.events._event import Event, event_from_mapping
+from exposure.io import check_input_file, csv_header, decode_bytes, read_text, repeated_names
+from exposure.io._text import decompression_limit
 
 __all__ = [
     "CAMEO_ROOTS_PATH",
@@ -307,10 +309,16 @@ def load_gdelt_theme_map(source: ThemeMap, *, root_codes: bool = False) -> dict[
             where = "theme map"
         else:
             where = os.fspath(source)
-            if not Path(where).is_file():
-                raise EventError("no such file", where=where,
-                                 fix="pass theme_map= a CSV with the code, theme and weight columns")
-            table = pd.read_csv(where, dtype=str, keep_default_na=False)
+            text = read_text(source)
+            repeated = repeated_names([column.lower() for column in csv_header(text)])
+            if repeated:
+                raise EventError(f"column {repeated[0]!r} appears more than once", where=where, field=repeated[0],
+                                 fix="keep one column of each name")
+            try:
+                table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
+            except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+                raise EventError(f"cannot read it as CSV ({str(exc).strip()[:200]})", where=where,
+                                 fix="give a CSV with the code, theme and weight columns") from None
         table = table.rename(columns=lambda c: str(c).strip().lower())
         candidates = _ROOT_CODE_COLUMNS if root_codes else ("gkg_theme", "theme_code", "code")
         code_column = next((c for c in candidates if c in table.columns), None)
@@ -357,18 +365,34 @@ def _rows(source: GdeltSource, columns: tuple[str, ...], *, exact: bool = False)
 
 def _read_text(source) -> str:
     if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        if not path.is_file():
-            raise EventError("no such file", where=str(path), fix="check the path")
-        data = path.read_bytes()
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
-        elif data[:4] == b"PK\x03\x04":
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                data = archive.read(archive.namelist()[0])
-        return data.decode("utf-8", errors="replace")
+        path = check_input_file(source)
+        with open(path, "rb") as probe:
+            zipped = probe.read(4) == b"PK\x03\x04"
+        if not zipped:
+            return read_text(path)
+        return decode_bytes(_first_zip_member(path), where=str(path))
     content = source.read()
-    return content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
+    return decode_bytes(content, where=getattr(source, "name", None)) if isinstance(content, bytes) else content
+
+
+def _first_zip_member(path: Path) -> bytes:
+    """The first file of a GDELT .zip, refused if it claims or holds more than the decompression bound."""
+    limit = decompression_limit()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if not names:
+                raise InputFormatError("is an empty zip archive", where=str(path), fix="give the GDELT file")
+            with archive.open(names[0]) as member:
+                data = member.read(limit + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+        raise InputFormatError(f"is a corrupt zip archive ({exc})", where=str(path),
+                               fix="download the GDELT file again") from None
+    if len(data) > limit:
+        raise InputFormatError(f"decompresses to more than {limit:,} bytes", where=str(path),
+                               field="EXPOSURE_MAX_DECOMPRESSED_BYTES",
+                               fix="split the file, or raise EXPOSURE_MAX_DECOMPRESSED_BYTES if you trust it")
+    return data
 
 
 def _text(value: object) -> str:

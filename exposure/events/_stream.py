@@ -7,7 +7,6 @@ record gives the same event or the same reject reason whichever reader sees it.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 import os
@@ -16,17 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from exposure.errors import EventError, Reject
+from exposure.errors import EventError, InputFormatError, Reject
 from exposure.events._event import Event
 from exposure.events._readers import (
-    _json_line,
+    MAX_RECORD_CHARS,
     _cell,
     _check_columns,
     _csv_line,
+    _json_line,
     _shorten,
     _Unreadable,
     _validate,
+    csv_record,
+    csv_records,
 )
+from exposure.io import check_input_file, open_text
+from exposure.io._text import iter_lines
 
 StreamFormat = Literal["jsonl", "csv", "parquet"]
 
@@ -36,7 +40,7 @@ _SUFFIXES: dict[str, StreamFormat] = {
     ".csv": "csv",
     ".parquet": "parquet",
 }
-_GZIP_MAGIC = b"\x1f\x8b"
+DEFAULT_MAX_REJECTS = 10_000
 _FORMAT_FIX = (
     "name the file .jsonl, .ndjson, .csv or .parquet (.jsonl.gz, .ndjson.gz and .csv.gz for gzip), "
     'or pass format="jsonl", "csv" or "parquet"'
@@ -64,6 +68,9 @@ class EventBatch:
         line than it starts).
     source : str
         The file the batch was read from.
+    rejects_omitted : int
+        Rejects of this batch not kept because the run passed ``max_rejects`` (counted, not
+        recorded).
 
     Examples
     --------
@@ -77,6 +84,7 @@ class EventBatch:
     first_line: int
     last_line: int
     source: str
+    rejects_omitted: int = 0
 
 
 def iter_event_batches(
@@ -85,6 +93,8 @@ def iter_event_batches(
     format: StreamFormat | None = None,
     batch_size: int = 10_000,
     columns: Sequence[str] | None = None,
+    max_rejects: int | None = None,
+    max_bytes: int | None = None,
 ) -> Iterator[EventBatch]:
     """Read an event file batch by batch, holding at most ``batch_size`` records at a time.
 
@@ -98,8 +108,9 @@ def iter_event_batches(
     source : str or path-like
         A ``.jsonl``/``.ndjson``, ``.csv`` or ``.parquet`` file. JSON Lines and CSV files may be
         gzip-compressed (recognised by their content; a ``.gz`` suffix after the format suffix is
-        ignored when guessing the format). Text is read as UTF-8, bytes that are not UTF-8 as
-        cp1252, a BOM is dropped and line endings are normalised, as by ``read_events``.
+        ignored when guessing the format). Text must be UTF-8, or UTF-8/16/32 with a BOM; a binary
+        file or one that is not UTF-8 from its start is refused, and a later record holding bytes
+        that are not UTF-8 is a reject (code ``encoding``). Line endings are normalised.
     format : {"jsonl", "csv", "parquet"}, optional
         Overrides the format given by the file suffix.
     batch_size : int, default 10_000
@@ -109,6 +120,15 @@ def iter_event_batches(
         The event fields to read; other columns (CSV, Parquet) or keys (JSON Lines) are ignored.
         Without it, every CSV or Parquet column must be an event field and an unknown JSON key
         rejects its line, as in ``read_events``.
+    max_rejects : int, optional
+        Rejects kept in full over the whole file (default ``EXPOSURE_MAX_REJECTS`` or 10,000);
+        later ones are only counted in ``EventBatch.rejects_omitted``, and the first one past the
+        limit is replaced by a ``too_large`` reject saying so. A crafted file of millions of bad
+        lines thus cannot write gigabytes of rejects.
+    max_bytes : int, optional
+        Bound on the decompressed size of a gzip file (default ``EXPOSURE_MAX_DECOMPRESSED_BYTES``
+        or 1 GiB); see :func:`exposure.io.open_bytes`. Past it, or past a compression ratio no
+        real file reaches, iteration stops with :class:`~exposure.errors.InputFormatError`.
 
     Returns
     -------
@@ -118,8 +138,11 @@ def iter_event_batches(
 
     Raises
     ------
+    InputFormatError
+        At the call if the file does not exist, is a folder, is binary or is not UTF-8 from its
+        start; while iterating if a gzip file is corrupt or decompresses past its bounds.
     EventError
-        At the call (not at the first batch) if the file does not exist, its format cannot be
+        At the call (not at the first batch) if its format cannot be
         told, ``batch_size`` is below 1, ``columns`` names something that is not an event field
         or (CSV, Parquet) not a column of the file, or without ``columns`` the file has a column
         that is not an event field.
@@ -132,7 +155,9 @@ def iter_event_batches(
     line where it starts, where ``read_events`` counts rows (so a repeated id in a CSV file is
     "first seen on line N", not "row N"). Blank lines are skipped, as are blank lines before a
     CSV header. A CSV record the csv module cannot read (a field over its 128 KiB limit) is a
-    reject too, where ``read_events`` stops.
+    reject too. A quote that is never closed is a reject at its line, and reading goes on from
+    the next line. A JSON Lines line over 1 MiB characters is a ``too_large`` reject, read in
+    pieces and dropped, so memory stays bounded whatever the line length.
 
     Examples
     --------
@@ -157,19 +182,21 @@ def iter_event_batches(
             field="batch_size",
             fix="pass batch_size=10_000 or another positive integer",
         )
+    limit = _max_rejects(max_rejects)
     wanted = _wanted(columns)
     if kind == "parquet":
         names = _parquet_columns(path, wanted)
         items: Generator[_Item, None, None] = _parquet_items(path, names, batch_size)
         unit = "row"
     elif kind == "csv":
-        _csv_columns(path, wanted)
-        items = _csv_items(path, wanted)
+        _csv_columns(path, wanted, max_bytes)
+        items = _csv_items(path, wanted, max_bytes)
         unit = "line"
     else:
-        items = _jsonl_items(path, wanted)
+        open_text(path, max_bytes=max_bytes).close()  # refuse binary or non-UTF-8 files at the call
+        items = _jsonl_items(path, wanted, max_bytes)
         unit = "line"
-    return _batches(items, batch_size=batch_size, unit=unit, source=name)
+    return _batches(items, batch_size=batch_size, unit=unit, source=name, max_rejects=limit)
 
 
 def write_rejects(rejects: Iterable[Reject], path: str | os.PathLike[str] | IO[str]) -> int:
@@ -265,10 +292,7 @@ def read_rejects(path: str | os.PathLike[str]) -> list[Reject]:
 def _format(path: Path, format: str | None) -> StreamFormat:
     if format is not None and format not in ("jsonl", "csv", "parquet"):
         raise EventError(f"unknown format {format!r}", field="format", fix=_FORMAT_FIX)
-    if not path.exists():
-        raise EventError("file not found", where=str(path), fix="check the path and the working directory")
-    if not path.is_file():
-        raise EventError("not a file", where=str(path), fix="give the path of one event file")
+    check_input_file(path)
     if format is not None:
         return format  # type: ignore[return-value]
     suffixes = [suffix.lower() for suffix in path.suffixes]
@@ -299,22 +323,32 @@ def _missing(found: Iterable[str], wanted: list[str], where: str) -> None:
         )
 
 
-def _open_text(path: Path) -> IO[str]:
-    with open(path, "rb") as probe:
-        compressed = probe.read(2) == _GZIP_MAGIC
-    # Universal newlines and the cp1252 fallback read the text exactly as read_events decodes it.
-    options: dict[str, Any] = {"encoding": "utf-8-sig", "errors": "exposure.cp1252", "newline": None}
-    if compressed:
-        import gzip
+def _max_rejects(value: int | None) -> int:
+    if value is None:
+        text = os.environ.get("EXPOSURE_MAX_REJECTS", "").strip()
+        if not text:
+            return DEFAULT_MAX_REJECTS
+        try:
+            value = int(text)
+        except ValueError:
+            raise InputFormatError(f"must be a whole number >= 0, got {text!r}", where="environment",
+                                   field="EXPOSURE_MAX_REJECTS", fix="set it to a number such as 10000, or unset it",
+                                   ) from None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise EventError(f"max_rejects must be a whole number >= 0, got {value!r}", field="max_rejects",
+                         fix="pass max_rejects=10_000 or another count")
+    return value
 
-        return gzip.open(path, "rt", **options)
-    return open(path, **options)  # noqa: SIM115 - the caller closes it
 
-
-def _jsonl_items(path: Path, wanted: list[str] | None) -> Iterator[_Item]:
+def _jsonl_items(path: Path, wanted: list[str] | None, max_bytes: int | None) -> Iterator[_Item]:
     keep = set(wanted) if wanted is not None else None
-    with _open_text(path) as handle:
-        for number, line in enumerate(handle, 1):
+    with open_text(path, max_bytes=max_bytes) as handle:
+        for number, (line, complete) in enumerate(iter_lines(handle, MAX_RECORD_CHARS), 1):
+            if not complete:
+                reason = (f"line over the limit of {MAX_RECORD_CHARS:,} characters. "
+                          "Fix: shorten the record")
+                yield number, _Unreadable(reason, code="too_large"), "", number
+                continue
             text = line.removesuffix("\n")
             if not text.strip():
                 continue
@@ -324,16 +358,16 @@ def _jsonl_items(path: Path, wanted: list[str] | None) -> Iterator[_Item]:
             yield number, record, _shorten(text), number
 
 
-def _csv_header(reader: Iterator[list[str]]) -> list[str] | None:
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
+def _csv_header(records: Iterator[tuple[int, int, Any, str]]) -> list[str] | None:
+    for _start, _end, cells, _raw in records:
+        if isinstance(cells, list) and any(cell.strip() for cell in cells):
             return [cell.strip() for cell in cells]
     return None
 
 
-def _csv_columns(path: Path, wanted: list[str] | None) -> None:
-    with _open_text(path) as handle:
-        header = _csv_header(csv.reader(handle))
+def _csv_columns(path: Path, wanted: list[str] | None, max_bytes: int | None) -> None:
+    with open_text(path, max_bytes=max_bytes) as handle:
+        header = _csv_header(csv_records(handle))
     if header is None:
         return
     where = f"CSV header of {path}"
@@ -344,38 +378,20 @@ def _csv_columns(path: Path, wanted: list[str] | None) -> None:
         _check_columns([column for column in header if column in wanted], where=where)
 
 
-def _csv_items(path: Path, wanted: list[str] | None) -> Iterator[_Item]:
-    with _open_text(path) as handle:
-        reader = csv.reader(handle)
-        header = _csv_header(reader)
+def _csv_items(path: Path, wanted: list[str] | None, max_bytes: int | None) -> Iterator[_Item]:
+    with open_text(path, max_bytes=max_bytes) as handle:
+        records = csv_records(handle)
+        header = _csv_header(records)
         if header is None:
             return
         keep = set(header if wanted is None else wanted)
-        end = reader.line_num
-        while True:
-            start = end + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                end = reader.line_num
-                reason = f"unreadable CSV record: {exc}. Fix: check the quoting from this line on"
-                yield start, _Unreadable(reason), "", end
+        for start, end, cells, raw in records:
+            if isinstance(cells, _Unreadable):
+                yield start, cells, _shorten(raw), end
                 continue
-            end = reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
-            raw = _shorten(_csv_line(cells))
-            if len(cells) > len(header):
-                reason = (
-                    f"row has {len(cells)} cells but the header has {len(header)} columns; "
-                    "quote cells that contain commas"
-                )
-                yield start, _Unreadable(reason), raw, end
-                continue
-            record = {k: v for k, v in zip(header, cells, strict=False) if k in keep and v.strip()}
-            yield start, record, raw, end
+            yield start, csv_record(header, cells, keep), _shorten(_csv_line(cells)), end
 
 
 def _parquet_columns(path: Path, wanted: list[str] | None) -> list[str]:
@@ -384,8 +400,8 @@ def _parquet_columns(path: Path, wanted: list[str] | None) -> list[str]:
     try:
         with pq.ParquetFile(path) as parquet:
             schema = parquet.schema_arrow
-    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-        raise EventError(
+    except (OSError, ValueError, TypeError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise InputFormatError(
             f"cannot read it as Parquet ({exc})",
             where=str(path),
             fix='give a Parquet file, or pass format="jsonl" or "csv" for a text file',
@@ -407,23 +423,53 @@ def _parquet_items(path: Path, names: list[str], batch_size: int) -> Iterator[_I
 
     number = 0
     with pq.ParquetFile(path) as parquet:
-        for batch in parquet.iter_batches(batch_size=batch_size, columns=names):
-            frame = batch.to_pandas()
+        batches = parquet.iter_batches(batch_size=batch_size, columns=names)
+        while True:
+            try:
+                batch = next(batches, None)
+                if batch is None:
+                    return
+                frame = batch.to_pandas()
+                rows = list(frame.itertuples(index=False, name=None))
+            except (OSError, ValueError, TypeError, ArithmeticError) as exc:  # ArrowInvalid is a ValueError
+                raise InputFormatError(f"corrupt Parquet data after row {number} ({exc})", where=str(path),
+                                       fix="write the file again") from None
             columns = [str(column) for column in frame.columns]
-            for values in frame.itertuples(index=False, name=None):
+            for values in rows:
                 number += 1
                 row = {column: _cell(value) for column, value in zip(columns, values, strict=True)}
                 record = {k: v for k, v in row.items() if v is not None}
                 yield number, record, _shorten(repr(row)), number
 
 
-def _batches(items: Generator[_Item, None, None], *, batch_size: int, unit: str, source: str) -> Iterator[EventBatch]:
+def _batches(
+    items: Generator[_Item, None, None], *, batch_size: int, unit: str, source: str, max_rejects: int
+) -> Iterator[EventBatch]:
     first_seen: dict[str, int] = {}
+    kept = 0
     try:
         while chunk := list(itertools.islice(items, batch_size)):
             first_line, last_line = chunk[0][0], chunk[-1][3]
             events, rejects = _validate(_drain(chunk), unit=unit, first_seen=first_seen)
-            yield EventBatch(events, rejects, first_line=first_line, last_line=last_line, source=source)
+            omitted = 0
+            if kept + len(rejects) > max_rejects:
+                room = max(max_rejects - kept, 0)
+                omitted = len(rejects) - room
+                if kept <= max_rejects:
+                    first_omitted = rejects[room]
+                    rejects = [*rejects[:room], Reject(
+                        first_omitted.line,
+                        f"more than {max_rejects:,} rejects in {source}: from this line on they are counted, "
+                        "not recorded. Fix: correct the file, or raise max_rejects (EXPOSURE_MAX_REJECTS)",
+                        code="too_large",
+                    )]
+                    kept = max_rejects + 1
+                else:
+                    rejects = []
+            else:
+                kept += len(rejects)
+            yield EventBatch(events, rejects, first_line=first_line, last_line=last_line, source=source,
+                             rejects_omitted=omitted)
     finally:
         items.close()  # a caller stopping early closes the file now
 

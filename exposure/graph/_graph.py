@@ -20,6 +20,7 @@ from exposure.graph._cache import compile_cached, default_compiled_cache_dir
 from exposure.graph._compile import CompiledGraph, compile_operators
 from exposure.graph._exposures import effective_exposures, gics_ancestors
 from exposure.graph._schema import NODE_KINDS
+from exposure.io import parse_date
 
 
 class GraphOverrideWarning(ExposureWarning):
@@ -319,7 +320,10 @@ class KnowledgeGraph:
         >>> len(graph.as_of("2022-02-24").edges) <= len(graph.edge_history)
         True
         """
-        day = (date.fromisoformat(when) if isinstance(when, str) else when).isoformat()
+        parsed = parse_date(when, field="as_of")
+        if parsed is None:
+            raise ArgumentError("no date given", field="as_of", fix="give a date such as 2022-02-24")
+        day = parsed.isoformat()
         edges = self._history
         keep = ((edges["valid_from"] == "") | (edges["valid_from"] <= day)) & (
             (edges["valid_to"] == "") | (edges["valid_to"] >= day)

@@ -22,7 +22,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from exposure.errors import GraphError, Reject
+from exposure.errors import ArgumentError, GraphError, Reject
+from exposure.io import read_text, repeated_names
 from exposure.graph._schema import NODE_KINDS, RELATIONS, edge_dates, node_kind
 from exposure.graph._user_tables import REQUIRED_EXPOSURE_COLUMNS, apply_exposure_rows, overlapping, span
 
@@ -88,11 +89,18 @@ def read_graph_tables(paths: Iterable[str | Path]) -> dict[str, list[dict[str, s
     for root in paths:
         tables["sources"].append({"root": str(root)})
         for file in _csv_files(Path(root)):
-            text = file.read_text(encoding="utf-8-sig")
-            reader = csv.DictReader(io.StringIO(text))
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            if not header:
+            rows = csv.reader(io.StringIO(read_text(file), newline=""))
+            try:
+                header = [h.strip() for h in next(rows, [])]
+            except csv.Error as exc:
+                raise GraphError(f"cannot read the header as CSV ({exc})", where=str(file),
+                                 fix="give a comma-separated header line") from None
+            if not any(header):
                 continue
+            repeated = repeated_names(header)
+            if repeated:
+                raise GraphError(f"column {repeated[0]!r} appears more than once", where=str(file),
+                                 field=repeated[0], fix="keep one column of each name")
             kind = _table_kind(header, str(file))
             missing = [c for c in _REQUIRED[kind] if c not in header]
             if missing:
@@ -100,8 +108,15 @@ def read_graph_tables(paths: Iterable[str | Path]) -> dict[str, list[dict[str, s
                     f"missing column(s) {missing}", where=str(file),
                     fix=f"a {kind} file needs the columns {list(_REQUIRED[kind])}",
                 )
-            for row_number, row in enumerate(reader, start=2):
-                clean = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+            for row_number, cells in enumerate(_rows(rows, file), start=2):
+                if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
+                    raise GraphError(
+                        f"row has {len(cells)} cells but the header has {len(header)} columns",
+                        where=f"{file} row {row_number}",
+                        fix="quote cells that contain commas, or add the missing column to the header",
+                    )
+                padded = cells + [""] * (len(header) - len(cells))
+                clean = {k: v.strip() for k, v in zip(header, padded, strict=False)}
                 if not any(clean.values()):
                     continue
                 clean["origin"] = f"{file.name}:{row_number}"
@@ -109,6 +124,21 @@ def read_graph_tables(paths: Iterable[str | Path]) -> dict[str, list[dict[str, s
                 clean["root"] = str(root)
                 tables[kind].append(clean)
     return tables
+
+
+def _rows(rows: Iterable[list[str]], file: Path) -> Iterable[list[str]]:
+    iterator = iter(rows)
+    row_number = 1
+    while True:
+        row_number += 1
+        try:
+            cells = next(iterator)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise GraphError(f"cannot read the row as CSV ({exc})", where=f"{file} row {row_number}",
+                             fix="check the quoting of the row") from None
+        yield cells
 
 
 class _Problems:
@@ -208,8 +238,8 @@ def validate_tables(
             continue
         try:
             as_of, valid_from, valid_to = edge_dates(row)
-        except ValueError as exc:
-            problems.add(row, "as_of/valid_from/valid_to", str(exc), "write dates as YYYY-MM-DD")
+        except ArgumentError as exc:
+            problems.add(row, exc.field or "as_of", exc.problem, exc.fix or "write dates as YYYY-MM-DD")
             continue
         if as_of is None:
             problems.add(row, "as_of", "empty", "give the date of the figure as YYYY-MM-DD")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+
 from exposure.errors import ArgumentError
+from exposure.io import parse_date
 
 NODE_KINDS: tuple[str, ...] = (
     "tag",
@@ -96,12 +98,17 @@ RELATIONS: dict[str, Relation] = {
 
 
 def edge_dates(row: dict[str, str]) -> tuple[date | None, date | None, date | None]:
-    """``as_of, valid_from, valid_to`` of an edge row (empty -> None); ValueError if malformed."""
+    """``as_of, valid_from, valid_to`` of an edge row (empty -> None).
 
-    def parse(text: str) -> date | None:
-        return date.fromisoformat(text) if text else None
+    Dates go through :func:`exposure.io.parse_date`: ISO ``YYYY-MM-DD`` only; ``03/01/2022`` or
+    ``20220301`` raise :class:`~exposure.errors.ArgumentError` (a ValueError) naming the field.
 
-    return parse(row.get("as_of", "")), parse(row.get("valid_from", "")), parse(row.get("valid_to", ""))
+    >>> edge_dates({"as_of": "2024-12-31", "valid_from": "", "valid_to": "2025-06-30"})
+    (datetime.date(2024, 12, 31), None, datetime.date(2025, 6, 30))
+    """
+    as_of, valid_from, valid_to = (parse_date(row.get(name, ""), field=name)
+                                   for name in ("as_of", "valid_from", "valid_to"))
+    return as_of, valid_from, valid_to
 
 
 def node_kind(node_id: str) -> str:

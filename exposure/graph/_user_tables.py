@@ -34,7 +34,7 @@ from __future__ import annotations
 import difflib
 import math
 
-from exposure.errors import Reject
+from exposure.errors import ArgumentError, Reject
 from exposure.graph._schema import edge_dates
 
 EXPOSURE_TABLE_COLUMNS = ("ticker", "theme", "weight", "source", "as_of", "valid_from", "valid_to", "note")
@@ -67,7 +67,8 @@ def _reject(row: dict[str, str], field: str, problem: str, fix: str) -> Reject:
     if len(record) > _RECORD_WIDTH:
         record = record[: _RECORD_WIDTH - 3] + "..."
     line = _row_number(row)
-    return Reject(line, f"{row['path']} row {line}: {field}: {problem}. Fix: {fix}", record)
+    code = "duplicate" if "duplicate" in problem else "invalid"
+    return Reject(line, f"{row['path']} row {line}: {field}: {problem}. Fix: {fix}", record, code=code, field=field)
 
 
 def _close(word: str, choices: list[str]) -> str:
@@ -150,8 +151,8 @@ def apply_exposure_rows(
             continue
         try:
             as_of, valid_from, valid_to = edge_dates(row)
-        except ValueError as exc:
-            rejects.append(_reject(row, "as_of/valid_from/valid_to", str(exc), "write dates as YYYY-MM-DD"))
+        except ArgumentError as exc:
+            rejects.append(_reject(row, exc.field or "as_of", exc.problem, exc.fix or "write dates as YYYY-MM-DD"))
             continue
         if valid_from and valid_to and valid_from > valid_to:
             rejects.append(_reject(row, "valid_to", f"{valid_to} is before valid_from {valid_from}",

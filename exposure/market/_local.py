@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
+import warnings
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from exposure.errors import ArgumentError, MarketDataError, Reject
+from exposure.errors import ArgumentError, InputFormatError, MarketDataError, Reject
+from exposure.io import check_input_file, csv_header, read_text, repeated_names
 from exposure.market._result import FIELDS, PriceResult
 from exposure.market._source import INFO_COLUMNS, as_symbols, as_timestamp, finish
 from exposure.market._validate import clean_long, wide_to_long
@@ -170,9 +172,7 @@ class LocalSource:
             if isinstance(data.index, pd.DatetimeIndex) or not isinstance(data.index, pd.RangeIndex):
                 return data.rename_axis("date").reset_index()
             return data.copy()
-        path = Path(data)
-        if not path.is_file():
-            raise MarketDataError("no such file", where=str(path), fix="give the path of a CSV or Parquet file")
+        path = check_input_file(data)
         suffixes = "".join(path.suffixes).lower()
         try:
             if suffixes.endswith((".parquet", ".pq")):
@@ -180,11 +180,22 @@ class LocalSource:
                 if not isinstance(table.index, pd.RangeIndex):
                     table = table.rename_axis(table.index.name or "date").reset_index()
                 return table
-            return pd.read_csv(path, dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, ValueError, UnicodeDecodeError) as exc:
+            text = read_text(path)
+            repeated = repeated_names([column.lower() for column in csv_header(text)])
+            if repeated:
+                raise MarketDataError(f"column {repeated[0]!r} appears more than once", where=str(path),
+                                      field=repeated[0], fix="keep one column per ticker or field")
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
+        except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError, OSError, ValueError,
+                TypeError, UnicodeDecodeError) as exc:
+            if isinstance(exc, InputFormatError):
+                raise
             raise MarketDataError(
                 f"cannot be read ({type(exc).__name__}: {str(exc).strip()[:200]})", where=str(path),
-                fix="give a CSV (optionally gzipped) or Parquet file with a header row",
+                fix="give a CSV (optionally gzipped) or Parquet file with a header row, every row as many "
+                "cells as the header",
             ) from None
 
 

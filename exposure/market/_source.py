@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 import pandas as pd
 
 from exposure.errors import Reject
+from exposure.io import parse_datetime
 from exposure.market._result import Missing, PriceResult
 from exposure.market._validate import coverage, gap_notes, window
 
@@ -59,7 +60,9 @@ def as_symbols(symbols: Iterable[str] | str) -> list[str]:
 
 
 def as_timestamp(value: object) -> pd.Timestamp | None:
-    """A tz-naive midnight timestamp, or None."""
+    """A tz-naive midnight timestamp, or None; strings and numbers go through the one date parser."""
+    if isinstance(value, str | int | float):
+        value = parse_datetime(value, field="start/end")
     if value is None:
         return None
     stamp = pd.Timestamp(value)

@@ -12,7 +12,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from exposure.errors import Reject
+from exposure.errors import ArgumentError, Reject
+from exposure.io import parse_datetime
 
 _ZONE = re.compile(r"^(\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)\s*(Z|UTC|[+-]\d{2}:?\d{2})$")
 PARTIAL_SLACK = pd.Timedelta(days=10)
@@ -33,19 +34,22 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, list[str]]:
         parsed = values
     else:
         text = values.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
-        unique = pd.unique(text)
         zones: set[str] = set()
-        stripped = {}
-        for raw in unique:
+        as_dates: dict[str, object] = {}
+        for raw in pd.unique(text):
+            # One date parser for every input: ISO only; 03/01/2022 or 20220301 are unreadable rows.
             match = _ZONE.match(raw)
             if match:
                 zones.add(match.group(2))
-                stripped[raw] = match.group(1)
-            else:
-                stripped[raw] = raw
-        keys = pd.Series(list(stripped.values()), index=list(stripped.keys()), dtype=object)
-        as_dates = pd.to_datetime(keys, errors="coerce", format="mixed")
-        parsed = pd.Series(text.map(as_dates).to_numpy(dtype="datetime64[ns]"), index=values.index)
+            try:
+                stamp = parse_datetime(match.group(1) if match else raw)
+            except ArgumentError:
+                stamp = None
+            if stamp is not None and stamp.tzinfo is not None:
+                zones.add(stamp.strftime("%z") or str(stamp.tzinfo))
+                stamp = stamp.replace(tzinfo=None)
+            as_dates[raw] = pd.NaT if stamp is None else pd.Timestamp(stamp)
+        parsed = pd.Series(pd.to_datetime(text.map(as_dates)).to_numpy(dtype="datetime64[ns]"), index=values.index)
         if len(zones) > 1:
             notes.append(
                 f"mixed time zones in the dates ({', '.join(sorted(zones))}); kept the local date "

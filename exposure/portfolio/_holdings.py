@@ -8,6 +8,7 @@ net weight near zero and shorts stay negative.
 
 from __future__ import annotations
 
+import io
 import os
 import warnings
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from exposure.errors import ArgumentError, ExposureWarning, HoldingsError, Reject
+from exposure.io import csv_header, repeated_names, source_text
 
 __all__ = ["HoldingsSource", "HoldingsWarning", "Portfolio", "read_holdings"]
 
@@ -406,11 +408,19 @@ def _read_table(source: HoldingsSource, where: str) -> pd.DataFrame:
         raw = source.reset_index(drop=not keep_index).astype(object)
         table = raw.where(raw.notna(), "").map(str)
     else:
+        text = source_text(source, where=where)
+        header = [_column_name(column) for column in csv_header(text)]
+        repeated = repeated_names(header)
+        if repeated:
+            raise HoldingsError(
+                f"column {repeated[0]!r} appears more than once (headers are case-insensitive)",
+                where=where, field=repeated[0], fix="keep one column of each name",
+            )
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 table = pd.read_csv(
-                    source,
+                    io.StringIO(text),
                     dtype=str,
                     keep_default_na=False,
                     skip_blank_lines=False,
@@ -426,9 +436,7 @@ def _read_table(source: HoldingsSource, where: str) -> pd.DataFrame:
                 where=where,
                 fix="give every row as many comma-separated fields as the header",
             ) from None
-    table.columns = pd.Index(
-        [str(c).strip().lower().replace(" ", "_").replace("-", "_") for c in table.columns]
-    )
+    table.columns = pd.Index([_column_name(c) for c in table.columns])
     if table.columns.has_duplicates:
         dupes = sorted(set(table.columns[table.columns.duplicated()]))
         raise HoldingsError(
@@ -450,6 +458,10 @@ def _read_table(source: HoldingsSource, where: str) -> pd.DataFrame:
             fix="add a 'ticker' (or 'symbol') column of Yahoo symbols such as RHM.DE",
         )
     return table
+
+
+def _column_name(column: object) -> str:
+    return str(column).strip().lower().replace(" ", "_").replace("-", "_")
 
 
 def _choose_sizing(table: pd.DataFrame, where: str) -> tuple[str, ...]:

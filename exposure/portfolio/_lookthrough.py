@@ -14,6 +14,7 @@ so the portfolio's total weight is kept. ETFs held inside an ETF are not expande
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import warnings
@@ -24,7 +25,8 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from exposure.errors import ExposureWarning, HoldingsError, Reject
+from exposure.errors import ArgumentError, ExposureWarning, HoldingsError, Reject
+from exposure.io import csv_header, parse_date, repeated_names, source_text
 from exposure.portfolio._holdings import Portfolio
 
 __all__ = ["EtfHoldingsSource", "LookThroughReport", "LookThroughWarning", "look_through", "read_etf_holdings"]
@@ -140,18 +142,24 @@ def _read_checked(
         record = f"{etf},{day},{holding},{weight}"
         etf_text = "" if _missing(etf) else str(etf).strip().upper()
         if not etf_text:
-            rejects.append(Reject(line, f"{where} row {line}: etf: empty. Fix: give the ETF's ticker", record))
+            rejects.append(Reject(line, f"{where} row {line}: etf: empty. Fix: give the ETF's ticker", record,
+                                  code="invalid", field="etf"))
             continue
         try:
-            day_text = date.fromisoformat(str(day).strip()[:10]).isoformat()
-        except ValueError:
-            rejects.append(Reject(line, f"{where} row {line}: date: {day!r} is not a date. "
-                                        "Fix: write the snapshot date as YYYY-MM-DD", record))
+            snapshot = None if _missing(day) else parse_date(day, where=f"{where} row {line}", field="date")
+        except ArgumentError as exc:
+            rejects.append(Reject(line, str(exc), record, code="invalid", field="date"))
             continue
+        if snapshot is None:
+            rejects.append(Reject(line, f"{where} row {line}: date: empty. Fix: write the snapshot date as YYYY-MM-DD",
+                                  record, code="invalid", field="date"))
+            continue
+        day_text = snapshot.isoformat()
         number = pd.to_numeric(pd.Series([weight]), errors="coerce").iloc[0]
         if not np.isfinite(number):
             rejects.append(Reject(line, f"{where} row {line}: weight_pct: {weight!r} is not a number. "
-                                        "Fix: give the holding's percent of the fund, such as 4.12", record))
+                                        "Fix: give the holding's percent of the fund, such as 4.12", record,
+                                  code="invalid", field="weight_pct"))
             continue
         name = None if _missing(holding) or not str(holding).strip() else _yahoo(str(holding))
         good.append((etf_text, day_text, name, float(number), int(line)))
@@ -221,7 +229,8 @@ def look_through(
     >>> expanded.weights.round(6).to_dict()
     {'AAA:RESIDUAL': 0.005, 'LMT': 0.8, 'RTX': 0.195}
     """
-    day = None if as_of is None else (date.fromisoformat(as_of) if isinstance(as_of, str) else as_of).isoformat()
+    parsed = parse_date(as_of, field="as_of")
+    day = None if parsed is None else parsed.isoformat()
     table, rejects, rejected_days = _read_checked(holdings, min_total_pct, max_total_pct)
     weights = portfolio.weights
     known = set(table["etf"])
@@ -283,10 +292,19 @@ def _label(source: EtfHoldingsSource) -> str:
 def _read(source: EtfHoldingsSource, where: str) -> pd.DataFrame:
     if isinstance(source, pd.DataFrame):
         return source
+    text = source_text(source, where=where)
+    repeated = repeated_names([column.lower() for column in csv_header(text)])
+    if repeated:
+        raise HoldingsError(f"column {repeated[0]!r} appears more than once", where=where, field=repeated[0],
+                            fix="keep one column of each name")
     try:
-        return pd.read_csv(source, dtype=str, keep_default_na=False, na_values={"holding": [""]})
-    except FileNotFoundError:
-        raise HoldingsError("no such file", where=where, fix="check the path") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
-        raise HoldingsError(f"cannot read it as CSV ({exc})", where=where,
-                            fix="give a CSV (optionally .gz) with columns etf,date,holding,weight_pct") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values={"holding": [""]},
+                               index_col=False)
+    except pd.errors.EmptyDataError:
+        raise HoldingsError("is empty", where=where, fix="give a header etf,date,holding,weight_pct and rows") from None
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as exc:
+        raise HoldingsError(f"cannot read it as CSV ({str(exc).strip()[:200]})", where=where,
+                            fix="give a CSV (optionally .gz) with columns etf,date,holding,weight_pct, "
+                            "every row as many cells as the header") from None

@@ -1,10 +1,11 @@
+import gzip
 import json
 from pathlib import Path
 
 import pytest
 
 import exposure.errors
-from exposure.errors import EventError
+from exposure.errors import EventError, InputFormatError
 from exposure.events import parse_article, read_article, split_tags
 
 DATA = Path(__file__).parent / "data"
@@ -58,24 +59,23 @@ def test_seed_variants_parse_the_same(seed_text, variant):
     assert parse_article(variant(seed_text)) == parse_article(seed_text)
 
 
-def test_cp1252_bytes_with_a_non_utf8_byte(seed_text):
+def test_cp1252_bytes_are_refused_with_the_offset_and_the_fix(seed_text):
     page = seed_text.replace("with one carrying", "\u2013 one carrying").encode("cp1252")
-    assert b"\x96" in page
-    event = parse_article(page)
-    expected = parse_article(seed_text)
-    assert event.body == expected.body.replace("with one carrying", "\u2013 one carrying")
-    assert event.model_dump(exclude={"id", "body"}) == expected.model_dump(exclude={"id", "body"})
+    offset = page.index(b"\x96")
+    with pytest.raises(InputFormatError, match=rf"byte 0x96 at offset {offset} .*Latin-1/cp1252.*Fix: save it as"):
+        parse_article(page)
 
 
-def test_bytes_undefined_in_cp1252_are_replaced_not_fatal(seed_text):
-    page = (
-        seed_text.replace("Analysis\n", "Analysis\x81\n")
-        .encode("utf-8")
-        .replace(b"\xc2\x81", b"\x81")
-    )
-    event = parse_article(page)
-    assert event.headline == SEED_HEADLINE
-    assert event.tags == SEED_TAGS
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_bytes_with_a_bom_are_decoded(seed_text, encoding):
+    assert parse_article(seed_text.encode(encoding)) == parse_article(seed_text)
+
+
+def test_utf16_without_bom_and_binary_are_refused(seed_text):
+    with pytest.raises(InputFormatError, match="UTF-16-LE without a byte-order mark"):
+        parse_article(seed_text.encode("utf-16-le"))
+    with pytest.raises(InputFormatError, match="gzip"):
+        parse_article(gzip.compress(seed_text.encode()))
 
 
 def test_second_page_matches_golden():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from exposure.errors import EventError
+from exposure.errors import EventError, InputFormatError
 from exposure.events import load_gdelt_theme_map, read_gdelt_events, read_gdelt_gkg
 from exposure.events._gdelt import CAMEO_ROOTS_PATH, GDELT_EVENT_COLUMNS, GKG_THEMES_PATH
 
@@ -129,7 +129,7 @@ def test_event_frame_with_column_names():
 
 
 def test_theme_map_errors_name_the_file(tmp_path):
-    with pytest.raises(EventError, match="no such file"):
+    with pytest.raises(InputFormatError, match="no such file"):
         load_gdelt_theme_map(tmp_path / "missing.csv")
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n1,2\n")
@@ -160,3 +160,26 @@ def test_real_cameo_map_maps_fighting_to_a_graph_theme():
     events, _ = read_gdelt_events(EVENTS)
     war = next(e for e in events if e.id == "gdelt-1027000001")
     assert war.themes
+
+
+def test_gdelt_files_are_decoded_strictly_and_zip_is_bounded(tmp_path, monkeypatch):
+    import zipfile
+
+    from exposure.events import read_gdelt_gkg
+
+    latin = tmp_path / "gkg.csv"
+    latin.write_bytes("20250301120000-7\t20250301120000\t1\tcafé.fr\n".encode("latin-1"))
+    with pytest.raises(InputFormatError, match="Latin-1/cp1252"):
+        read_gdelt_gkg(latin)
+    with pytest.raises(InputFormatError, match="is a folder"):
+        read_gdelt_gkg(tmp_path)
+    packed = tmp_path / "gkg.zip"
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("gkg.csv", "\n" * 100_000)
+    monkeypatch.setenv("EXPOSURE_MAX_DECOMPRESSED_BYTES", "1000")
+    with pytest.raises(InputFormatError, match="more than 1,000 bytes"):
+        read_gdelt_gkg(packed)
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04" + bytes(40))
+    with pytest.raises(InputFormatError, match="corrupt zip"):
+        read_gdelt_gkg(broken)

@@ -7,7 +7,7 @@ import tracemalloc
 import pandas as pd
 import pytest
 
-from exposure.errors import EventError, Reject
+from exposure.errors import EventError, InputFormatError, Reject
 from exposure.events import (
     Event,
     EventBatch,
@@ -22,7 +22,7 @@ from exposure.events import (
 GOOD = {"headline": "Oil jumps", "market_impact": 0.6, "tags": ["Energy & Commodities"]}
 OTHER = {"headline": "Gold slips", "published_at": "2025-07-29T08:00:00Z"}
 
-# One of each kind of reject read_events knows, with blank lines, a cp1252 byte and CRLF endings.
+# One of each kind of reject read_events knows, with blank lines, a non-ASCII character and CRLF endings.
 JSONL = (
     "\r\n".join(
         [
@@ -40,7 +40,7 @@ JSONL = (
             json.dumps({"id": "a", "headline": "again"}),
         ]
     ).encode()
-    + b'\r\n{"headline": "Prices \x96 up"}\n'
+    + '\r\n{"headline": "Prices \u2013 up"}\n'.encode()
 )
 
 CSV = (
@@ -230,16 +230,16 @@ def test_batch_boundaries(tmp_path):
 
 
 def test_errors_name_the_path_and_the_fix(tmp_path):
-    with pytest.raises(EventError, match=r"nowhere\.jsonl: file not found\. Fix: check the path"):
+    with pytest.raises(InputFormatError, match=r"nowhere\.jsonl: no such file\. Fix: check the path"):
         iter_event_batches(tmp_path / "nowhere.jsonl")
     odd = write(tmp_path, "feed.xml", "<feed/>")
     with pytest.raises(EventError, match=r"feed\.xml: cannot tell .*Fix: name the file .jsonl.*format="):
         iter_event_batches(odd)
     with pytest.raises(EventError, match="unknown format 'xml'"):
         iter_event_batches(odd, format="xml")
-    with pytest.raises(EventError, match=r"fake\.parquet: cannot read it as Parquet"):
+    with pytest.raises(InputFormatError, match=r"fake\.parquet: cannot read it as Parquet"):
         iter_event_batches(write(tmp_path, "fake.parquet", "headline\nOil\n"))
-    with pytest.raises(EventError, match="not a file"):
+    with pytest.raises(InputFormatError, match="is a folder, not a file"):
         iter_event_batches(tmp_path)
     good = write(tmp_path, "feed.jsonl", json.dumps(GOOD))
     for size in (0, -1, 2.5, True):

@@ -218,3 +218,44 @@ def test_exposure_table_inside_the_curated_default_stays_strict(tmp_path, monkey
     monkeypatch.setattr(ex.graph._io, "default_graph_dir", lambda: folder)
     with pytest.raises(ex.GraphError, match="unknown ticker 'NOPE'"):
         ex.KnowledgeGraph.load()
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [("20250101", "write 2025-01-01"), ("03/01/2025", "ambiguous"), ("2025-02-30", "not a valid date")],
+)
+def test_bad_dates_are_rejects_naming_the_field(tmp_path, as_of, expected):
+    path = _table(tmp_path, f"DRO,defense-spending,0.5,v,{as_of},,,")
+    (reject,) = _load(path).rejects
+    assert reject.field == "as_of" and expected in reject.reason and reject.code == "invalid"
+
+
+def test_repeated_column_and_extra_cells_are_errors_naming_file_and_row(tmp_path):
+    path = _table(tmp_path, "DRO,defense-spending,0.5,v,2025-01-01", header="ticker,theme,weight,source,weight")
+    with pytest.raises(ex.errors.GraphError, match="'weight' appears more than once"):
+        _load(path, expect_rejects=False)
+    path = _table(tmp_path, "SKY,airlines,0.9,v,2025-01-01,,,", "DRO,defense-spending,0.5,v,2025-01-01,,,,extra")
+    with pytest.raises(ex.errors.GraphError, match=r"vendor\.csv row 3: row has 9 cells but the header has 8"):
+        _load(path, expect_rejects=False)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ((HEADER + "\nDRO,defense-spending,0.5,Händler,2025-01-01,,,\n").encode("latin-1"), "Latin-1/cp1252"),
+        ((HEADER + "\nDRO,defense-spending,0.5,v,2025-01-01,,,\n").encode("utf-16-le"), "UTF-16-LE"),
+    ],
+)
+def test_undecodable_tables_are_refused(tmp_path, content, message):
+    path = tmp_path / "vendor.csv"
+    path.write_bytes(content)
+    with pytest.raises(ex.errors.InputFormatError, match=message) as caught:
+        _load(path, expect_rejects=False)
+    assert str(path) in str(caught.value)
+
+
+def test_utf16_table_with_bom_loads(tmp_path):
+    path = tmp_path / "vendor.csv"
+    path.write_bytes((HEADER + "\nSKY,airlines,0.9,v,2025-01-01,,,\n").encode("utf-16"))
+    graph = _load(path, expect_rejects=False)
+    assert _explicit(graph, "company:skyair", "theme:airlines")["weight"] == 0.9

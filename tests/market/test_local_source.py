@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from exposure.datasets import load_sample_prices, sample_path
-from exposure.errors import MarketDataError
+from exposure.errors import ArgumentError, InputFormatError, MarketDataError
 from exposure.market import LocalSource, PriceResult, PriceSource
 
 US = sample_path("prices/us_close_2019_2026.csv.gz")
@@ -149,8 +149,10 @@ def test_unreadable_and_empty_files_raise_market_data_error(tmp_path):
     empty.write_text("")
     with pytest.raises(MarketDataError, match="cannot be read"):
         LocalSource(empty).prices(["LMT"])
-    with pytest.raises(MarketDataError, match="no such file"):
+    with pytest.raises(InputFormatError, match="no such file"):
         LocalSource(tmp_path / "nope.csv").prices(["LMT"])
+    with pytest.raises(InputFormatError, match="is a folder"):
+        LocalSource(tmp_path).prices(["LMT"])
     broken = tmp_path / "broken.parquet"
     broken.write_bytes(b"PAR1 not really")
     with pytest.raises(MarketDataError, match="cannot be read"):
@@ -163,3 +165,31 @@ def test_result_to_dict_is_json_ready():
     assert data["symbols"] == ["LMT"] and data["missing"][0]["symbol"] == "ZZZZ"
     assert data["first_date"]["LMT"] == "2022-02-01" and data["rows"] == 19
     assert isinstance(result, PriceResult)
+
+
+def test_dates_go_through_the_one_date_parser(tmp_path):
+    path = tmp_path / "prices.csv"
+    path.write_text("date,LMT\n2022-02-23,400\n03/01/2022,401\n20220302,402\n2022-03-03,403\n")
+    result = LocalSource(path).prices(["LMT"], allow_partial=True)
+    assert [str(day.date()) for day in result.frame.index] == ["2022-02-23", "2022-03-03"]
+    assert sorted(reject.line for reject in result.rejects) == [3, 4]
+
+
+def test_repeated_column_extra_cells_and_encoding_are_refused(tmp_path):
+    path = tmp_path / "prices.csv"
+    path.write_text("date,LMT,lmt\n2022-02-23,400,1\n")
+    with pytest.raises(MarketDataError, match="'lmt' appears more than once"):
+        LocalSource(path).prices(["LMT"])
+    path.write_text("date,LMT\n2022-02-23,400,1\n2022-02-24,401,2\n")
+    with pytest.raises(MarketDataError, match="cannot be read"):
+        LocalSource(path).prices(["LMT"])
+    path.write_bytes("date,LMT\n2022-02-23,400\n".encode("utf-16-le"))
+    with pytest.raises(InputFormatError, match="UTF-16"):
+        LocalSource(path).prices(["LMT"])
+
+
+def test_start_and_end_refuse_ambiguous_dates():
+    with pytest.raises(ArgumentError, match="ambiguous"):
+        LocalSource(US).prices(["LMT"], "03/01/2022")
+    with pytest.raises(ArgumentError, match="is a number"):
+        LocalSource(US).prices(["LMT"], 1646092800)

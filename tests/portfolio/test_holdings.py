@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exposure.errors import HoldingsError, Reject
+from exposure.errors import HoldingsError, InputFormatError, Reject
 from exposure.portfolio import HoldingsWarning, Portfolio, read_holdings
 
 DATA = Path(__file__).parent / "data"
@@ -213,8 +213,44 @@ def test_missing_sizing_column_names_found_and_expected():
 
 
 def test_repeated_header_is_an_error():
-    with pytest.raises(HoldingsError, match="weight appear more than once"):
+    with pytest.raises(HoldingsError, match="'weight' appears more than once"):
         read_holdings(csv("ticker,Weight,weight\nLMT,0.5,0.5\n"))
+
+
+def test_repeated_ticker_column_is_an_error_not_a_symbol_with_suffix():
+    # pandas would rename the second one "ticker.1" and read LMT.1 as a symbol.
+    with pytest.raises(HoldingsError, match="'ticker' appears more than once") as caught:
+        read_holdings(csv("ticker,weight,ticker\nLMT,0.5,RTX\n"))
+    assert caught.value.field == "ticker"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("ticker,weight\nSAF.PA,0.5\nNESN.SW,0.5\nGebühr,0\n".encode("latin-1"), "Latin-1/cp1252"),
+        ("ticker,weight\nLMT,1\n".encode("utf-16-le"), "UTF-16-LE without a byte-order mark"),
+        (b"PK\x03\x04" + bytes(64), "Excel"),
+    ],
+)
+def test_undecodable_holdings_files_are_refused(tmp_path, content, message):
+    path = tmp_path / "book.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputFormatError, match=message) as caught:
+        read_holdings(path)
+    assert str(path) in str(caught.value)
+
+
+def test_utf16_holdings_with_bom_are_read(tmp_path):
+    path = tmp_path / "book.csv"
+    path.write_bytes("ticker,weight\nRHM.DE,1\n".encode("utf-16"))
+    assert list(read_holdings(path).weights.index) == ["RHM.DE"]
+
+
+def test_folder_or_missing_holdings_file(tmp_path):
+    with pytest.raises(InputFormatError, match="is a folder"):
+        read_holdings(tmp_path)
+    with pytest.raises(InputFormatError, match="no such file"):
+        read_holdings(tmp_path / "none.csv")
 
 
 @pytest.mark.parametrize("nav", [0, -1, float("nan"), float("inf")])

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from exposure.datasets import load_etf_holdings
-from exposure.errors import HoldingsError
+from exposure.errors import HoldingsError, InputFormatError
 from exposure.portfolio import LookThroughWarning, Portfolio, look_through, read_etf_holdings
 
 DATA = Path(__file__).parent / "data"
@@ -108,3 +108,30 @@ def test_ita_in_a_real_portfolio_reaches_defense_names():
     assert expanded.net == pytest.approx(1.0, abs=1e-12)
     assert expanded.weights["LMT"] > 0.2 and expanded.weights["DAL"] > 0
     assert report.rejects == ()
+
+
+def test_snapshot_dates_go_through_the_date_parser(tmp_path):
+    path = tmp_path / "etf.csv"
+    path.write_text("etf,date,holding,weight_pct\nAAA,03/01/2022,LMT,50\nAAA,20220301,RTX,50\n"
+                    "AAA,2022-03-01,LMT,100\n")
+    holdings, rejects = read_etf_holdings(path)
+    assert [(r.line, r.field) for r in rejects] == [(2, "date"), (3, "date")]
+    assert "ambiguous" in rejects[0].reason and "write 2022-03-01" in rejects[1].reason
+    assert list(holdings["date"]) == ["2022-03-01"]
+
+
+def test_repeated_and_extra_cells_are_errors(tmp_path):
+    path = tmp_path / "etf.csv"
+    path.write_text("etf,date,holding,weight_pct,holding\nAAA,2022-03-01,LMT,100,X\n")
+    with pytest.raises(HoldingsError, match="'holding' appears more than once"):
+        read_etf_holdings(path)
+    path.write_text("etf,date,holding,weight_pct\nAAA,2022-03-01,LMT,100,X\n")
+    with pytest.raises(HoldingsError, match="cannot read it as CSV"):
+        read_etf_holdings(path)
+
+
+def test_latin1_etf_file_is_refused(tmp_path):
+    path = tmp_path / "etf.csv"
+    path.write_bytes("etf,date,holding,weight_pct\nAAA,2022-03-01,NESTLÉ,100\n".encode("latin-1"))
+    with pytest.raises(InputFormatError, match="Latin-1/cp1252"):
+        read_etf_holdings(path)

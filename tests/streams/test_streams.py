@@ -6,7 +6,7 @@ import pytest
 
 import exposure as ex
 from exposure.analytics import PortfolioSet
-from exposure.errors import ArgumentError, EventError
+from exposure.errors import ArgumentError, InputFormatError
 from exposure.events import events_to_frame
 from exposure.streams import (
     MappedEvents,
@@ -132,7 +132,7 @@ def test_output_folder_is_not_overwritten_by_accident(tmp_path, graph, seed_even
     with pytest.raises(ArgumentError, match="overwrite=True"):
         map_stream([seed_event], tmp_path / "out", graph=graph, show_progress=False)
     map_stream([seed_event], tmp_path / "out", graph=graph, overwrite=True, show_progress=False)
-    with pytest.raises(EventError):
+    with pytest.raises(InputFormatError, match="no such file"):
         map_stream(tmp_path / "missing.jsonl", tmp_path / "other", graph=graph, show_progress=False)
 
 
