@@ -103,8 +103,10 @@ def run_stream(args) -> int:
         resume=args.resume, show_progress=args.progress,
     )
     if summary.n_rejects:
-        print(f"exposure: stream: {summary.n_rejects} record(s) rejected, see {summary.files['rejects']}",
-              file=sys.stderr)
+        beyond = (f" (and {summary.n_rejects_omitted} more counted past the cap, not recorded)"
+                  if summary.n_rejects_omitted else "")
+        print(f"exposure: stream: {args.events}: {summary.n_rejects} record(s) rejected{beyond}, "
+              f"see {summary.files['rejects']}", file=sys.stderr)
     print(to_json(summary.to_dict()))
     return EXIT_OK if summary.n_events else EXIT_NOTHING_USABLE
 

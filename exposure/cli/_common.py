@@ -69,90 +69,27 @@ def load_graph(args):
         if not Path(path).exists():
             raise UsageError(f"--graph {path}: no such file or folder. Fix: give a graph file or folder "
                              "that exists")
-        if Path(path).is_file():
-            check_input_file(path)
+        _refuse_empty(path)
     return KnowledgeGraph.load(*args.graph) if args.graph else default_graph()
 
 
 def require_file(path: str | None) -> None:
-    """Usage error unless ``path`` is None, ``-`` or an existing file; then :func:`check_input_file`."""
+    """Usage error unless ``path`` is None, ``-`` or an existing file (its readers check its content)."""
     if not path or path == "-":
         return
     if not Path(path).exists():
         raise UsageError(f"{path}: no such file. Fix: check the path")
     if Path(path).is_dir():
         raise UsageError(f"{path}: is a folder, not a file. Fix: give the file inside it")
-    check_input_file(path)
+    _refuse_empty(path)
 
 
-_SNIFF_BYTES = 1 << 16
-_QUOTE_CHECK_BYTES = 5 << 20
-_BINARY_SUFFIXES = (".gz", ".parquet", ".pq", ".zip", ".bz2", ".xz", ".zst", ".feather", ".arrow")
-
-
-def check_input_file(path: str | Path) -> None:
-    """Refuse, before any reader runs, an input file no reader can use.
-
-    An empty file; bytes that are not text (NUL bytes without a UTF-16/32 byte-order mark) or not
-    UTF-8 (without a byte-order mark); a CSV header naming a column twice; a CSV with an
-    unterminated quote (checked in files up to 5 MB). Compressed and Parquet files are left to
-    their readers. UTF-8 and UTF-16/32 files with a byte-order mark pass.
-
-    Raises
-    ------
-    InputFormatError
-        Naming the file, the byte offset or column, and the fix (exit code 1).
-    """
-    import codecs
-    import csv
-
+def _refuse_empty(path: str) -> None:
+    """An empty file named on the command line is a mistake (a failed export, a wrong path), never data."""
     from exposure.errors import InputFormatError
 
-    path = Path(path)
-    where = str(path)
-    size = path.stat().st_size
-    if size == 0:
-        raise InputFormatError("the file is empty", where=where, fix="give a file with a header and records")
-    if path.name.lower().endswith(_BINARY_SUFFIXES):
-        return
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    boms = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    if head.startswith(boms[1:]):
-        return  # UTF-16/32 with a byte-order mark: the readers decode it
-    nul = head.find(b"\x00")
-    if nul >= 0:
-        raise InputFormatError(
-            f"holds NUL bytes at byte {nul}: binary data, or UTF-16 without a byte-order mark",
-            where=where, field="encoding", fix="save the file as UTF-8 text (in Excel: CSV UTF-8)")
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == size)
-    except UnicodeDecodeError as exc:
-        raise InputFormatError(
-            f"is not UTF-8 (byte 0x{head[exc.start]:02x} at offset {exc.start}; Latin-1 or Windows-1252?)",
-            where=where, field="encoding", fix="save the file as UTF-8 (in Excel: CSV UTF-8)") from None
-    if path.suffix.lower() not in (".csv", ".tsv"):
-        return
-    text = head.decode("utf-8-sig", errors="replace")
-    dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), dialect), [])
-    names = [h.strip().lower() for h in header]
-    repeated = sorted({h for h in names if h and names.count(h) > 1})
-    if repeated:
-        raise InputFormatError(f"the header names column(s) {', '.join(repeated)} more than once",
-                               where=f"{where} line 1", field=", ".join(repeated),
-                               fix="keep one column of each name (headers are case-insensitive)")
-    if size <= _QUOTE_CHECK_BYTES:
-        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            reader = csv.reader(handle, dialect, strict=True)
-            try:
-                for _ in reader:
-                    pass
-            except csv.Error as exc:
-                raise InputFormatError(
-                    f"malformed CSV near line {reader.line_num} ({exc}); an unterminated quote swallows the "
-                    "rows after it", where=f"{where} line {reader.line_num}",
-                    fix="close the quote, or double quotes inside a quoted field (\"\")") from None
+    if Path(path).is_file() and Path(path).stat().st_size == 0:
+        raise InputFormatError("the file is empty", where=path, fix="give a file with a header and records")
 
 
 def read_events(path: str, graph):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from exposure.cli._common import EXIT_OK, UsageError, load_graph, require_file, to_json
+from exposure.cli._common import EXIT_OK, UsageError, load_graph, report_rejects, require_file, to_json
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,6 +20,7 @@ def run_report(args: argparse.Namespace) -> int:
     """Print the graph report as a table (default) or JSON (``args.format == "json"``)."""
     from exposure.datasets import load_etf_holdings
     from exposure.graph import graph_report
+    from exposure.portfolio import read_etf_holdings
 
     fmt = getattr(args, "format", None) or "table"
     if fmt not in ("table", "json"):
@@ -35,7 +36,12 @@ def run_report(args: argparse.Namespace) -> int:
     if not hasattr(args, "graph"):
         args.graph = []
     graph = load_graph(args)
-    holdings = load_etf_holdings(holdings_path)
+    if holdings_path is None:
+        holdings = load_etf_holdings()
+    else:  # a user's file goes through the checked reader: encoding, repeated columns, bad rows as rejects
+        holdings, rejects = read_etf_holdings(holdings_path)
+        report_rejects(holdings_path, rejects)
+        holdings = holdings.drop(columns="line")
     report = graph_report(graph, holdings, threshold=threshold, min_weight_pct=min_weight)
     print(to_json(report.to_dict()) if fmt == "json" else report.render())
     return EXIT_OK

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
 from collections.abc import Iterable
 from datetime import datetime
 from difflib import SequenceMatcher
-from pathlib import Path
 
 from exposure.errors import EventError
 from exposure.events._event import Event, event_from_mapping
-from exposure.io import decode_bytes
+from exposure.io import decode_bytes, read_bytes
 
 _ALLMIND = "AllMind AI Terminal"
 
@@ -26,16 +24,6 @@ _CASE_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _CONNECTORS = frozenset({"&", "and", "of", "the", "in", "for", "to", "on", "a"})
 _ELLIPSIS = re.compile(r"(\.\.\.|…)$")
 _LONGEST_HEADLINE = 1_000
-
-
-def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    bad = exc.object[exc.start : exc.end]
-    return bytes(bad).decode("cp1252", errors="replace"), exc.end
-
-
-codecs.register_error("exposure.cp1252", _cp1252_fallback)
 
 
 def decode_text(data: str | bytes, *, where: str | None = None) -> str:
@@ -213,8 +201,8 @@ def parse_article(
     Parameters
     ----------
     text : str or bytes
-        The page. Bytes are read as UTF-8, falling back to cp1252 byte by byte; a BOM and
-        Windows or old Mac line endings are accepted.
+        The page. Bytes must be UTF-8, or UTF-8/UTF-16/UTF-32 with a byte-order mark (see
+        :func:`decode_text`); Windows or old Mac line endings are accepted.
     known_tags : iterable of str, optional
         The vendor's tag vocabulary; helps find the tag line and split it (see :func:`split_tags`).
     source : str, optional
@@ -318,6 +306,6 @@ def read_article(path: str | os.PathLike[str], *, known_tags: Iterable[str] = ()
     'Oil jumps'
     """
     try:
-        return parse_article(Path(path).read_bytes(), known_tags=known_tags)
+        return parse_article(decode_text(read_bytes(path), where=str(path)), known_tags=known_tags)
     except EventError as exc:
         raise EventError(exc.problem, where=str(path), field=exc.field, fix=exc.fix) from None

@@ -55,9 +55,23 @@ class Event(BaseModel):
     True
     >>> event.id.startswith("evt-"), len(event.id)
     (True, 20)
+
+    A field that breaks its rule is an :class:`~exposure.errors.EventError` naming it:
+
+    >>> try:
+    ...     Event(headline="Oil jumps", published_at="20250729")
+    ... except EventError as err:
+    ...     print(err.field)
+    published_at
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    def __init__(self, **fields: Any) -> None:
+        try:
+            super().__init__(**fields)
+        except ValidationError as exc:
+            raise _event_error(exc, None) from None
 
     id: str = Field(
         default="",
@@ -214,10 +228,15 @@ def event_from_mapping(data: Mapping[str, Any], *, where: str | None = None) -> 
 
     The error names ``where`` (the record), the first offending field and the fix.
     """
+    if not isinstance(data, Mapping):
+        raise EventError(f"is a {type(data).__name__}, not a record of fields", where=where,
+                         fix="give one object per event, e.g. {\"headline\": \"...\", \"published_at\": \"...\"}")
     try:
-        return Event.model_validate(data)
-    except ValidationError as exc:
-        raise _event_error(exc, where) from None
+        # Through __init__ (which turns pydantic's error into ours): model_validate would call the
+        # custom __init__ too, and wrap our EventError in a ValidationError of no field.
+        return Event(**{str(key): value for key, value in data.items()})
+    except EventError as exc:
+        raise EventError(exc.problem, where=where, field=exc.field, fix=exc.fix) from None
 
 
 def _event_error(exc: ValidationError, where: str | None) -> EventError:

@@ -64,6 +64,9 @@ class StreamSummary:
     ----------
     n_events, n_rejects : int
         Events mapped; records refused (each in ``rejects.jsonl`` with its line and reason).
+    n_rejects_omitted : int
+        Records refused past the reader's cap on recorded rejects (``EXPOSURE_MAX_REJECTS``):
+        counted here, not written to ``rejects.jsonl``.
     n_batches : int
     graph_versions : list of str
         Versions of the graphs that scored the events (several with ``as_of=True``).
@@ -79,24 +82,26 @@ class StreamSummary:
     graph_versions: list[str]
     files: dict[str, str]
     settings: dict[str, object] = field(default_factory=dict)
+    n_rejects_omitted: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-def _batches(source, batch_size: int, format) -> Iterator[tuple[list[Event], list]]:
+def _batches(source, batch_size: int, format) -> Iterator[tuple[list[Event], list, int]]:
+    """(events, rejects, rejects counted but not recorded) per batch."""
     if isinstance(source, (str, os.PathLike)):
         for batch in iter_event_batches(source, format=format, batch_size=batch_size):
-            yield batch.events, batch.rejects
+            yield batch.events, batch.rejects, batch.rejects_omitted
         return
     chunk: list[Event] = []
     for event in source:
         chunk.append(event)
         if len(chunk) == batch_size:
-            yield chunk, []
+            yield chunk, [], 0
             chunk = []
     if chunk:
-        yield chunk, []
+        yield chunk, [], 0
 
 
 def _library_version() -> str:
@@ -150,7 +155,8 @@ def _differences(manifest: dict, identity: dict) -> list[str]:
 
 def _fresh_manifest(identity: dict) -> dict:
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "status": "incomplete", **identity,
-            "progress": {"batches_done": 0, "n_events": 0, "n_rejects": 0, "graph_versions": [],
+            "progress": {"batches_done": 0, "n_events": 0, "n_rejects": 0, "n_rejects_omitted": 0,
+                         "graph_versions": [],
                          "rejects": {"bytes": 0, "sha256": hashlib.sha256().hexdigest()}},
             "parts": [], "files": {}}
 
@@ -285,7 +291,7 @@ def _finish(staging: Path, folder: Path, manifest: dict) -> StreamSummary:
     settings = manifest["settings"]
     summary = StreamSummary(
         n_events=progress_done["n_events"], n_rejects=progress_done["n_rejects"],
-        n_batches=progress_done["batches_done"],
+        n_rejects_omitted=progress_done.get("n_rejects_omitted", 0), n_batches=progress_done["batches_done"],
         graph_versions=progress_done["graph_versions"] or [manifest["graph_version"]],
         files={name: str(folder / f"{name}.parquet") for name in TABLES}
         | {"rejects": str(folder / REJECTS), "summary": str(folder / SUMMARY), "manifest": str(folder / MANIFEST)},
@@ -439,7 +445,7 @@ def _run_batches(source, staging: Path, manifest: dict, graph, settings, top, po
     versions = set(done["graph_versions"])
     batches = _batches(source, batch_size, format)
     with open(rejects_path, "a", encoding="utf-8", newline="\n") as rejects_file:
-        for index, (events, rejects) in enumerate(progress(batches, enabled=show_progress, desc="mapping",
+        for index, (events, rejects, omitted) in enumerate(progress(batches, enabled=show_progress, desc="mapping",
                                                            unit="batch")):
             if index < done["batches_done"]:
                 continue
@@ -464,7 +470,8 @@ def _run_batches(source, staging: Path, manifest: dict, graph, settings, top, po
             versions.update(mapped.events["graph_version"])
             manifest["parts"].append({"batch": index, "tables": entry})
             done.update(batches_done=index + 1, n_events=done["n_events"] + len(events),
-                        n_rejects=done["n_rejects"] + n_rejects, graph_versions=sorted(versions),
+                        n_rejects=done["n_rejects"] + n_rejects,
+                        n_rejects_omitted=done.get("n_rejects_omitted", 0) + omitted, graph_versions=sorted(versions),
                         rejects={"bytes": os.fstat(rejects_file.fileno()).st_size, "sha256": digest.hexdigest()})
             write_manifest(staging, manifest)
 

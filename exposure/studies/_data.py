@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from exposure.errors import MarketDataError
+from exposure.errors import ArgumentError, MarketDataError
+from exposure.io import parse_datetime
 
 _DATA = "exposure.datasets"
 
@@ -68,28 +69,24 @@ def read_prices(path: str | Path, field: str | None = None) -> pd.DataFrame:
 
 
 def _iso_dates(values: pd.Index, where: str, column: str) -> pd.DatetimeIndex:
-    """Dates written as ISO ``YYYY-MM-DD[...]``; ``03/01/2022`` (day or month first?) and bare numbers
-    such as ``20250729`` (a date, or Unix seconds?) are refused rather than guessed."""
+    """Dates read by the one date parser (:func:`exposure.io.parse_datetime`): ISO only, so
+    ``03/01/2022`` (day or month first?) and ``20250729`` (a date, or Unix seconds?) are refused."""
     if isinstance(values, pd.DatetimeIndex):
         return values
-    fix = "write dates as YYYY-MM-DD, e.g. 2022-01-03"
-    if pd.api.types.is_numeric_dtype(values):
-        raise MarketDataError(f"dates are bare numbers such as {values[0]!r}; a date or Unix seconds?",
-                              where=where, field=column, fix=fix)
-    text = pd.Index(values).astype(str).str.strip()
-    not_iso = ~text.str.match(r"^\d{4}-\d{2}-\d{2}")
-    if not_iso.any():
-        row = int(not_iso.argmax())
-        raise MarketDataError(f"date {text[row]!r} (data row {row + 1}) is not YYYY-MM-DD; day and month order "
-                              "would be a guess", where=where, field=column, fix=fix)
+    stamps: dict[object, object] = {}
+    for row, raw in enumerate(values, 1):
+        if raw not in stamps:
+            try:
+                stamps[raw] = parse_datetime(raw.strip() if isinstance(raw, str) else raw,
+                                             where=f"{where} data row {row}", field=column)
+            except ArgumentError as exc:
+                raise MarketDataError(exc.problem, where=exc.where, field=column, fix=exc.fix) from None
+    parsed = [pd.Timestamp(stamps[raw]) if stamps[raw] is not None else pd.NaT for raw in values]
     try:
-        return pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601"))
-    except (ValueError, TypeError):
-        try:  # mixed UTC offsets: keep each date in its own zone
-            return pd.DatetimeIndex([pd.Timestamp(v) for v in text])
-        except (ValueError, TypeError) as exc:
-            raise MarketDataError(f"the date column has values that are not dates ({exc})", where=where,
-                                  field=column, fix=fix) from None
+        return pd.DatetimeIndex(parsed)
+    except (ValueError, TypeError):  # mixed UTC offsets: keep each date in its own zone
+        return pd.DatetimeIndex([stamp.tz_localize(None) if stamp is not pd.NaT and stamp.tzinfo else stamp
+                                 for stamp in parsed])
 
 
 def load_gpr() -> pd.DataFrame:

@@ -1,7 +1,6 @@
 import json
 
 import pandas as pd
-import pytest
 
 from exposure.cli import main
 from exposure.datasets import sample_path

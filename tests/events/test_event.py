@@ -153,7 +153,7 @@ def test_id_is_deterministic(headline, body, tags, source):
     fields = {"headline": headline, "body": body, "tags": tags, "source": source}
     try:
         first = Event(**fields)
-    except ValidationError:
+    except EventError:
         return
     assert first.id == Event(**fields).id == content_id(first)
     assert first.id == Event(**{**fields, "tags": list(reversed(tags))}).id
@@ -165,5 +165,5 @@ def test_market_impact_is_finite_and_not_negative(value):
     if value >= 0 and math.isfinite(value):
         assert Event(headline="x", market_impact=value).market_impact == value
     else:
-        with pytest.raises(ValidationError):
+        with pytest.raises(EventError, match="market_impact"):
             Event(headline="x", market_impact=value)

@@ -201,3 +201,16 @@ def test_a_second_run_into_the_same_output_is_refused_while_one_is_writing(tmp_p
             with pytest.raises(ArgumentError, match="another `exposure stream` run is writing"):
                 _stream(feed, out, graph, **options)
     assert _stream(feed, out, graph, resume=True).n_events == 240
+
+
+def test_rejects_past_the_readers_cap_are_counted_in_the_summary(tmp_path, graph, monkeypatch, capsys):
+    feed = tmp_path / "bad.jsonl"
+    feed.write_text("".join("{not json\n" for _ in range(30)) + json.dumps({"headline": "Oil jumps"}) + "\n")
+    monkeypatch.setenv("EXPOSURE_MAX_REJECTS", "5")
+    summary = _stream(feed, tmp_path / "out", graph)
+    recorded = (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()
+    assert summary.n_events == 1 and summary.n_rejects == len(recorded) <= 6
+    assert summary.n_rejects_omitted == 30 - 5
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["n_rejects_omitted"] == 25
+    assert main(["stream", str(feed), str(tmp_path / "cli"), "--no-progress"]) == 0
+    assert "25 more counted past the cap" in capsys.readouterr().err
