@@ -66,7 +66,8 @@ class StreamSummary:
         Events mapped; records refused (each in ``rejects.jsonl`` with its line and reason).
     n_rejects_omitted : int
         Records refused past the reader's cap on recorded rejects (``EXPOSURE_MAX_REJECTS``):
-        counted here, not written to ``rejects.jsonl``.
+        counted here, not written to ``rejects.jsonl``, where one ``too_large`` line (counted in
+        ``n_rejects``) marks the line they start from.
     n_batches : int
     graph_versions : list of str
         Versions of the graphs that scored the events (several with ``as_of=True``).
