@@ -1,6 +1,5 @@
 """The article parser takes time linear in the page, and reads normal pages as before."""
 
-import gc
 import random
 import time
 from difflib import SequenceMatcher
@@ -12,6 +11,8 @@ from hypothesis import strategies as st
 from exposure.errors import EventError
 from exposure.events import parse_article
 from exposure.events._article import _ELLIPSIS, _LONGEST_HEADLINE, _is_repeat, _normalised, split_tags
+
+from tests._timing import best_time
 
 
 def reference_is_repeat(line, headline):
@@ -48,24 +49,11 @@ def _page(length, seed=0):
     return f"Market Impact: 0.3\n{headline}\nGeopolitics & WarEnergy & Commodities\n{second}\nBody text."
 
 
-def _best_time(function, repeats=3):
-    best = float("inf")
-    gc.disable()
-    try:
-        for _ in range(repeats):
-            start = time.perf_counter()
-            function()
-            best = min(best, time.perf_counter() - start)
-    finally:
-        gc.enable()
-    return best
-
-
 def test_parse_time_grows_linearly_with_long_header_lines():
     """8x longer header lines in under 20x the time (difflib on them took 64x)."""
     small, large = _page(80_000), _page(640_000)
     parse_article(large)
-    ratio = _best_time(lambda: parse_article(large)) / _best_time(lambda: parse_article(small), 7)
+    ratio = best_time(lambda: parse_article(large)) / best_time(lambda: parse_article(small), 7)
     assert ratio < 20
 
 
@@ -74,7 +62,7 @@ def test_long_tag_line_splits_in_linear_time():
     small = "Geopolitics & WarEnergy & Commodities" * 4_000
     large = small * 8
     split_tags(large, known)
-    ratio = _best_time(lambda: split_tags(large, known)) / _best_time(lambda: split_tags(small, known), 7)
+    ratio = best_time(lambda: split_tags(large, known)) / best_time(lambda: split_tags(small, known), 7)
     assert ratio < 20
     assert split_tags(large, known) == known
 

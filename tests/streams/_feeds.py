@@ -7,18 +7,26 @@ import pandas as pd
 import exposure as ex
 
 
-def write_feed(path, copies, bad_every=0):
-    """A JSON Lines feed of ``copies`` x the sample events, with a malformed line every ``bad_every``."""
-    events, _ = ex.datasets.load_sample_events()
-    lines = []
+def feed_records(events, copies):
+    """``copies`` distinct records per event, a day apart, with varied market impact."""
+    records = []
     for k in range(copies):
         for event in events:
             record = json.loads(event.model_dump_json(exclude={"id"}))
             record["id"] = f"{event.id}-{k}"
             record["market_impact"] = round(0.1 + 0.05 * (k % 7), 2)
             record["published_at"] = (pd.Timestamp(event.published_at) + pd.Timedelta(days=k)).isoformat()
-            lines.append(json.dumps(record))
-            if bad_every and len(lines) % bad_every == 0:
-                lines.append("{broken")
+            records.append(record)
+    return records
+
+
+def write_feed(path, copies, bad_every=0):
+    """A JSON Lines feed of ``copies`` x the sample events, with a malformed line every ``bad_every``."""
+    events, _ = ex.datasets.load_sample_events()
+    lines = []
+    for record in feed_records(events, copies):
+        lines.append(json.dumps(record))
+        if bad_every and len(lines) % bad_every == 0:
+            lines.append("{broken")
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -20,6 +20,8 @@ from exposure.streams import (
     theme_intensity,
 )
 
+from tests.streams._feeds import feed_records
+
 
 @pytest.fixture(scope="module")
 def events():
@@ -32,19 +34,6 @@ def book(graph):
     return PortfolioSet.from_portfolios(
         {"sample": ex.datasets.load_sample_portfolio(), "benchmark": ex.datasets.load_sample_benchmark()},
         graph.compile())
-
-
-def _records(events, copies):
-    """``copies`` distinct events per sample event, a day apart, with varied market impact."""
-    records = []
-    for k in range(copies):
-        for event in events:
-            record = json.loads(event.model_dump_json(exclude={"id"}))
-            record["id"] = f"{event.id}-{k}"
-            record["market_impact"] = round(0.1 + 0.05 * (k % 7), 2)
-            record["published_at"] = (pd.Timestamp(event.published_at) + pd.Timedelta(days=k)).isoformat()
-            records.append(record)
-    return records
 
 
 def _write_jsonl(path, records, bad_at=()):
@@ -80,7 +69,7 @@ def test_batch_mapping_equals_map_events(graph, events, book):
 
 
 def test_stream_with_malformed_lines_writes_rejects_beside_the_output_and_goes_on(tmp_path, graph, events):
-    records = _records(events, 20)
+    records = feed_records(events, 20)
     bad = [(5, "{not json"), (40, json.dumps({"headline": "x", "market_impact": -1})), (77, '{"colour": "red"}')]
     source = tmp_path / "feed.jsonl"
     _write_jsonl(source, records, bad)
@@ -101,7 +90,7 @@ def test_stream_with_malformed_lines_writes_rejects_beside_the_output_and_goes_o
 
 @pytest.mark.parametrize("suffix", ["csv", "parquet"])
 def test_csv_and_parquet_sources_map_like_jsonl(tmp_path, graph, events, suffix):
-    records = _records(events, 3)
+    records = feed_records(events, 3)
     frame = events_to_frame(ex.read_events(pd.DataFrame(records))[0])
     path = tmp_path / f"feed.{suffix}"
     if suffix == "csv":
@@ -144,7 +133,7 @@ def test_frame_rejects_report_lines_from_the_frame_start(graph):
 
 
 def test_theme_intensity_is_the_daily_sum_of_market_impact_times_activation(tmp_path, graph, events):
-    records = _records(events, 10)
+    records = feed_records(events, 10)
     mapped = map_event_batch(ex.read_events(pd.DataFrame(records))[0], graph, top=0)
     daily = theme_intensity(mapped, freq="D")
     themes = mapped.themes.assign(day=mapped.themes["published_at"].dt.floor("D"))

@@ -1,6 +1,5 @@
 """Tagging takes time linear in the text, and gives the same mentions as the per-mention rules did."""
 
-import gc
 import time
 from bisect import bisect_right
 from dataclasses import replace
@@ -15,6 +14,8 @@ from exposure.events import read_article
 from exposure.tagging import sentence_direction, sentence_spans, tag_event
 from exposure.tagging import _context, _tagger
 from exposure.tagging._context import _CLAUSE_BREAK
+
+from tests._timing import best_time
 
 OIL_ARTICLE = Path(__file__).parents[1] / "events" / "data" / "oil_tankers_article.txt"
 
@@ -88,26 +89,13 @@ def test_same_signs_as_the_per_mention_rule_on_mixed_texts(graph, words):
             == reference_sign_by_sentence(text, found, vocab.sentence_signed, vocab.drivers_of))
 
 
-def _best_time(function, repeats=3):
-    best = float("inf")
-    gc.disable()  # a collection landing in one run but not the other is not the tagger's time
-    try:
-        for _ in range(repeats):
-            start = time.perf_counter()
-            function()
-            best = min(best, time.perf_counter() - start)
-    finally:
-        gc.enable()
-    return best
-
-
 def test_tagging_time_grows_linearly_with_one_long_sentence(graph):
     """8x the text in under 20x the time (the per-mention rule took 64x: 16 KB in 13 s)."""
     event = ex.Event(headline="Airlines", body="x")
     small = event.model_copy(update={"body": "airlines cancelled routes and banks rose " * 400})
     large = event.model_copy(update={"body": "airlines cancelled routes and banks rose " * 3200})
     tag_event(large, graph)
-    ratio = _best_time(lambda: tag_event(large, graph)) / _best_time(lambda: tag_event(small, graph), 7)
+    ratio = best_time(lambda: tag_event(large, graph)) / best_time(lambda: tag_event(small, graph), 7)
     assert ratio < 20
 
 
