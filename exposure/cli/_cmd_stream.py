@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from pandas.tseries.frequencies import to_offset
 
 from exposure.cli._common import (
     EXIT_NOTHING_USABLE,
@@ -119,6 +120,11 @@ def run_series(args) -> int:
     if not (folder / MANIFEST).is_file() and not staging_path(folder).is_dir():
         raise UsageError(f"{folder}: not a folder written by `exposure stream` (no {MANIFEST})")
     aggregate = theme_intensity if args.of == "themes" else exposure_series
+    try:
+        to_offset(args.freq)
+    except ValueError:
+        raise UsageError(f"--freq {args.freq}: not a pandas frequency. Fix: give one such as h, D, W, ME or QE") \
+            from None
     table = aggregate(folder, freq=args.freq, allow_incomplete=args.allow_incomplete)
     if args.columns:
         missing = [c for c in args.columns if c not in table.columns]

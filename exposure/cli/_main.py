@@ -25,6 +25,7 @@ import sys
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -368,12 +369,24 @@ def _cmd_graph(args) -> int:
             raise UsageError("graph export writes json or graphml. Fix: pass --format json or --format graphml")
         if fmt == "graphml" and not args.output:
             raise UsageError("graph export --format graphml needs --output FILE. Fix: add --output graph.graphml")
+        if args.output is not None:
+            _check_output_file(args.output)
         text = graph.export(args.output, format=fmt)
         if args.output is None:
             print(text)
         else:
             print(f"wrote {args.output} ({graph.version})", file=sys.stderr)
     return EXIT_OK
+
+
+def _check_output_file(path: str) -> None:
+    """Usage error unless ``path`` can be a file: not a folder, and under folders (not under a file)."""
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"--output {path}: is a folder. Fix: give a file name, such as {target / 'graph.json'}")
+    blocked = next((parent for parent in target.absolute().parents if parent.exists() and not parent.is_dir()), None)
+    if blocked is not None:
+        raise UsageError(f"--output {path}: {blocked} is a file, not a folder. Fix: give a path under a folder")
 
 
 def _cmd_demo(args) -> int:

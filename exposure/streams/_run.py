@@ -171,6 +171,10 @@ def _check_target(folder: Path, source, overwrite: bool) -> dict | None:
     if folder.exists() and not folder.is_dir():
         raise ArgumentError("is a file, not a folder", where=where, field="output",
                             fix="give the path of a new folder for the output")
+    blocked = next((parent for parent in folder.absolute().parents if parent.exists() and not parent.is_dir()), None)
+    if blocked is not None:
+        raise ArgumentError(f"cannot be made: {blocked} is a file, not a folder", where=where, field="output",
+                            fix="give an output path whose parent folders are folders")
     resolved = folder.resolve()
     here = Path.cwd().resolve()
     if resolved == here or resolved in here.parents:
