@@ -36,7 +36,11 @@ from exposure.market._result import FIELDS
 __all__ = ["MarketDataWarning", "PriceCache", "PriceCacheWarning", "default_cache_dir", "offline_mode"]
 
 _KEY = b"exposure.cache"
-_VERSION = 2
+_VERSION = 3
+_MAGIC = b"EXPOSURE-PRICE-CACHE 3\n"
+"""A cache file is this line, the sha256 (hex) of the Parquet bytes and a newline, then the Parquet
+bytes: the digest is checked before any byte reaches the Parquet parser, so a damaged file is
+never parsed (a parser handed garbage may abort the process, not raise)."""
 _MAX_FILE_BYTES = 256 << 20
 STALE_TEMP_SECONDS = 600.0
 """Temporary files older than this are a killed writer's leftovers and are removed."""
@@ -298,18 +302,23 @@ def _encode(state: _State, symbol: str, field: str) -> bytes:
     table = table.replace_schema_metadata({_KEY: json.dumps(header).encode()})
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
-    return sink.getvalue().to_pybytes()
+    body = sink.getvalue().to_pybytes()
+    return _MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
 
 
 def _decode(data: bytes, symbol: str, field: str) -> _State:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(pa.BufferReader(data))
+    if not data.startswith(_MAGIC):
+        raise _Damaged("not a cache file of this version (written by an older exposure, or damaged)")
+    digest, body = data[len(_MAGIC):len(_MAGIC) + 64], data[len(_MAGIC) + 65:]
+    if data[len(_MAGIC) + 64:len(_MAGIC) + 65] != b"\n" or hashlib.sha256(body).hexdigest().encode() != digest:
+        raise _Damaged("its sha256 does not match its bytes: a damaged file")
+    table = pq.read_table(pa.BufferReader(body), use_threads=False)
     header = json.loads((table.schema.metadata or {})[_KEY])
     if not isinstance(header, dict) or header.get("version") != _VERSION:
-        raise _Damaged("written by an older exposure without a checksum" if isinstance(header, dict)
-                       and header.get("version") == 1 else "unknown cache format")
+        raise _Damaged("unknown cache format")
     if table.schema.names != ["date", "value"] or table.schema.field("date").type != pa.timestamp("ns") \
             or table.schema.field("value").type != pa.float64():
         raise _Damaged("unexpected columns")

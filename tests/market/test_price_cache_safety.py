@@ -26,13 +26,23 @@ def _series(scale=1.0):
 
 
 def _rewrite(path, edit):
-    """Rewrite a cache file with its table or header edited but the stored checksum kept."""
+    """Rewrite a cache file with its table or header edited, the stored content checksum kept and the
+    outer digest of the bytes recomputed: a well-formed forgery only the content checksum can catch."""
+    import hashlib
+
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
+    from exposure.market._cache import _MAGIC
+
+    data = path.read_bytes()
+    table = pq.read_table(pa.BufferReader(data[len(_MAGIC) + 65:]))
     header = json.loads(table.schema.metadata[b"exposure.cache"])
     table, header = edit(table, header)
-    pq.write_table(table.replace_schema_metadata({b"exposure.cache": json.dumps(header).encode()}), path)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table.replace_schema_metadata({b"exposure.cache": json.dumps(header).encode()}), sink)
+    body = sink.getvalue().to_pybytes()
+    path.write_bytes(_MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
 
 
 def test_a_price_changed_inside_a_well_formed_file_is_dropped_not_served(tmp_path):
@@ -77,7 +87,11 @@ def test_a_file_of_the_older_format_without_checksum_is_refetched(tmp_path):
         return table, header
 
     _rewrite(cache.path("LMT", "close"), older)
-    with pytest.warns(PriceCacheWarning, match="older exposure without a checksum"):
+    from exposure.market._cache import _MAGIC
+
+    path = cache.path("LMT", "close")
+    path.write_bytes(path.read_bytes()[len(_MAGIC) + 65:])  # older files were the bare Parquet
+    with pytest.warns(PriceCacheWarning, match="written by an older exposure"):
         assert cache.read("LMT", "close").empty
 
 
