@@ -54,8 +54,8 @@ class Trigger:
 
     phrase: str
     parts: tuple[tuple[str, ...], ...]
-    subject: int
-    object: int
+    subject: float
+    object: float
     kind: str
 
 
@@ -72,7 +72,7 @@ class FortuneLexicon:
             parts = tuple(tuple(normalize_token(w) for w in TOKEN.findall(part))
                           for part in row["phrase"].split(".."))
             kind = row["kind"].strip()
-            trigger = Trigger(row["phrase"].strip(), parts, int(row["subject"] or 0), int(row["object"] or 0), kind)
+            trigger = Trigger(row["phrase"].strip(), parts, float(row["subject"] or 0), float(row["object"] or 0), kind)
             by_head.setdefault(parts[0][0], []).append(trigger)
         return cls({head: tuple(found) for head, found in by_head.items()})
 
@@ -138,7 +138,7 @@ def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon) -> _Cl
     found = [(m.start(), m.end(), normalize_token(m.group(0)))
              for m in TOKEN.finditer(text, start, end)]
     words = [w for _, _, w in found]
-    last_negation = last_hedge = -WINDOW - 1
+    negation = hedge = (-WINDOW - 1, -WINDOW - 1)
     subject: list[tuple[int, float, str]] = []
     objects: list[tuple[int, float, str]] = []
     i = 0
@@ -153,16 +153,16 @@ def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon) -> _Cl
             continue
         trigger, last = matched
         if trigger.kind == "negation":
-            last_negation = last
+            negation = (i, last)
         elif trigger.kind == "hedge":
-            last_hedge = last
+            hedge = (i, last)
         else:
             weight = 1.0
             label = text[found[i][0]:found[last][1]]
-            if i - last_negation <= WINDOW:
-                weight, label = -MODIFIER_WEIGHT, f"{text[found[last_negation][0]:found[last_negation][1]]} {label}"
-            if i - last_hedge <= WINDOW:
-                weight, label = weight * MODIFIER_WEIGHT, f"{text[found[last_hedge][0]:found[last_hedge][1]]} {label}"
+            if i - negation[1] <= WINDOW:
+                weight, label = -MODIFIER_WEIGHT, f"{text[found[negation[0]][0]:found[negation[1]][1]]} {label}"
+            if i - hedge[1] <= WINDOW:
+                weight, label = weight * MODIFIER_WEIGHT, f"{text[found[hedge[0]][0]:found[hedge[1]][1]]} {label}"
             passive = (any(w in _PASSIVE_BEFORE for w in words[max(0, i - 2):i])
                        or (last + 1 < len(words) and words[last + 1] == _BY))
             on_subject, on_object = (trigger.object, trigger.subject) if passive else (trigger.subject, trigger.object)
