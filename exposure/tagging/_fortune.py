@@ -17,26 +17,29 @@ The rule, kept simple on purpose:
 * a negation among the four words before a trigger ("did not fall", "denied it would cut")
   turns it the other way at half weight; a hedge there (may, could, threatens, considers)
   halves it: a threat weighs less than an act;
-* a mention takes the sign of the sum of its clause's triggers and that sum (at most 1) as a
-  factor on its confidence; it records the trigger words as its ``rule``;
+* the trigger nearest the mention in its clause decides (the first after it, of which it is the
+  subject, or the last before it, of which it is the object, whichever is closer; a tie goes to
+  the subject): "Boeing shares fell and Airbus rose" is bad for Boeing and good for Airbus. The
+  mention takes that trigger's sign, its weight (1, or 0.5 when negated or hedged) as a factor on
+  its confidence, and the trigger words as its ``rule``; a side of weight 0 ("A sues B" for A)
+  leaves the mention neutral (sign 0) with the rule recorded;
 * a company whose fortune is read somewhere in the story takes that reading: its bare mentions
   elsewhere (and the vendor's ticker chips for it) carry nothing, instead of counting in its favour.
 
 Time is linear in the text: each clause holding such a mention is tokenised once, and each
-mention's sum comes from prefix sums over the clause's triggers (a bisection, not a rescan).
+mention finds its nearest trigger by bisection (not a rescan of the clause).
 """
 
 from __future__ import annotations
 
 import csv
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
 
-from exposure.tagging._context import _Sentences
+from exposure.tagging._context import _folded, _Sentences
 from exposure.tagging._gazetteer import Mention
 from exposure.tagging._normalize import TOKEN, normalize_token
 
@@ -107,22 +110,29 @@ def _match(trigger: Trigger, words: Sequence[str], i: int) -> int | None:
 
 @dataclass(frozen=True)
 class _Clause:
-    """The triggers of one clause, as prefix sums by side, so a mention's reading is two bisections."""
+    """The triggers of one clause in text order: ``(start, end, on subject, on object, words)``."""
 
-    subject_at: list[int]
-    subject_sums: list[float]
-    subject_words: list[str]
-    object_at: list[int]
-    object_sums: list[float]
-    object_words: list[str]
+    triggers: list[tuple[int, int, float, float, str]]
+    starts: list[int]
 
-    def reading(self, position: int) -> tuple[float, str]:
-        """Sum of the triggers that apply to a mention at ``position`` and the words that set it."""
-        after = bisect_right(self.subject_at, position)
-        before = bisect_left(self.object_at, position)
-        total = (self.subject_sums[-1] - self.subject_sums[after]) + self.object_sums[before]
-        words = [*self.object_words[:before], *self.subject_words[after:]]
-        return total, ", ".join(dict.fromkeys(words))
+    def reading(self, start: int, end: int) -> tuple[float, str]:
+        """The signed weight a mention at ``[start, end)`` takes, and the trigger words that set it.
+
+        The nearest trigger decides: the first one after the mention (the mention is its subject)
+        or the last one before it (its object), whichever is closer; a tie goes to the subject.
+        """
+        after = bisect_left(self.starts, start)
+        choices = []
+        if after < len(self.triggers):
+            trigger = self.triggers[after]
+            choices.append((max(0, trigger[0] - end), 0, trigger[2], trigger[4]))
+        if after > 0:
+            trigger = self.triggers[after - 1]
+            choices.append((max(0, start - trigger[1]), 1, trigger[3], trigger[4]))
+        if not choices:
+            return 0.0, ""
+        _, _, weight, words = min(choices)
+        return weight, words
 
 
 def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon) -> _Clause:
@@ -132,15 +142,14 @@ def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon) -> _Cl
     --------
     >>> text = "Apple sues Samsung"
     >>> clause = read_clause(text, 0, len(text), default_lexicon())
-    >>> clause.reading(0), clause.reading(11)
+    >>> clause.reading(0, 5), clause.reading(11, 18)
     ((0.0, 'sues'), (-1.0, 'sues'))
     """
-    found = [(m.start(), m.end(), normalize_token(m.group(0)))
+    found = [(m.start(), m.end(), _folded(m.group(0)))
              for m in TOKEN.finditer(text, start, end)]
     words = [w for _, _, w in found]
     negation = hedge = (-WINDOW - 1, -WINDOW - 1)
-    subject: list[tuple[int, float, str]] = []
-    objects: list[tuple[int, float, str]] = []
+    triggers: list[tuple[int, int, float, float, str]] = []
     i = 0
     while i < len(words):
         matched = None
@@ -166,13 +175,9 @@ def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon) -> _Cl
             passive = (any(w in _PASSIVE_BEFORE for w in words[max(0, i - 2):i])
                        or (last + 1 < len(words) and words[last + 1] == _BY))
             on_subject, on_object = (trigger.object, trigger.subject) if passive else (trigger.subject, trigger.object)
-            subject.append((found[i][0], weight * on_subject, label))
-            objects.append((found[last][1], weight * on_object, label))
+            triggers.append((found[i][0], found[last][1], weight * on_subject, weight * on_object, label))
         i = last + 1
-    return _Clause(
-        [p for p, _, _ in subject], [0.0, *accumulate(w for _, w, _ in subject)], [w for _, _, w in subject],
-        [p for p, _, _ in objects], [0.0, *accumulate(w for _, w, _ in objects)], [w for _, _, w in objects],
-    )
+    return _Clause(triggers, [t[0] for t in triggers])
 
 
 def sign_by_fortune(
@@ -208,7 +213,7 @@ def sign_by_fortune(
             if key is not None:
                 if key not in clauses:
                     clauses[key] = read_clause(text, *sentences.clause_span(*key), lexicon)
-                total, words = clauses[key].reading(mention.start)
+                total, words = clauses[key].reading(mention.start, mention.end)
                 if total:
                     mention = replace(mention, sign=1 if total > 0 else -1,
                                       confidence=mention.confidence * min(1.0, abs(total)),

@@ -77,6 +77,13 @@ def test_a_negated_act_turns_at_half_weight(graph):
     assert denied[0][2] == "fortune: not fall"
 
 
+def test_the_nearest_trigger_decides_in_a_shared_clause(graph):
+    text = "Boeing shares fell and Airbus rose"
+    signs = {m.concept: m.sign for m in tag_event(ex.Event(headline=text), graph).mentions
+             if m.concept.startswith("company:")}
+    assert (signs["company:boeing"], signs["company:airbus"]) == (-1, 1)
+
+
 def test_a_bare_mention_elsewhere_no_longer_counts_in_favour(graph):
     text = "TSMC shares fell. TSMC is the largest contract chipmaker."
     signs = [m.sign for m in tag_event(ex.Event(headline=text), graph).mentions if m.concept == "company:tsmc"]
@@ -110,3 +117,15 @@ def test_fortune_data_holds_no_tickers_dates_or_companies(graph):
         assert not re.search(r"\d", phrase), phrase
         assert not set(phrase.replace("..", " ").split()) & tickers, phrase
         assert phrase not in companies, phrase
+
+
+def test_fortune_reading_is_linear_in_one_long_clause(graph):
+    """Many companies and triggers in one clause: 8x the text in under 20x the time."""
+    from tests._timing import best_time
+
+    words = "Boeing shares fell and Airbus rose and Apple sues Samsung and Intel may cut its guidance "
+    small = ex.Event(headline="x", body=words * 200)
+    large = ex.Event(headline="x", body=words * 1600)
+    tag_event(large, graph)
+    ratio = best_time(lambda: tag_event(large, graph)) / best_time(lambda: tag_event(small, graph), 7)
+    assert ratio < 20
