@@ -95,10 +95,7 @@ def _match(trigger: Trigger, words: Sequence[str], i: int) -> int | None:
     """Index of the last word of ``trigger`` matched at word ``i``, or None."""
     position = i
     for number, part in enumerate(trigger.parts):
-        if number == 0:
-            candidates = [i]
-        else:
-            candidates = range(position + 1, min(position + 2 + GAP, len(words)))
+        candidates = [i] if number == 0 else range(position + 1, min(position + 2 + GAP, len(words)))
         for start in candidates:
             if tuple(words[start:start + len(part)]) == part:
                 position = start + len(part) - 1
