@@ -8,7 +8,8 @@ guidance" are good news. The words that say so are listed, with the reasoning fo
 The rule, kept simple on purpose:
 
 * every clause (cut as for sentence-signed themes, see ``_context``) that names a company or a
-  product with a maker is scanned once for the listed phrases (``..`` in a phrase allows up to
+  product with a maker is scanned once (twice when it names both: moves of shares and results
+  such as fell, rose, weak apply to companies only) for the listed phrases (``..`` in a phrase allows up to
   three words between its parts: "cut its full-year guidance");
 * each trigger has a polarity for its **subject** (a company named before it in the clause) and
   for its **object** (named after it): "A sues B" is ``0`` for A and ``-1`` for B. A passive
@@ -60,6 +61,7 @@ class Trigger:
     subject: float
     object: float
     kind: str
+    companies_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ class FortuneLexicon:
             parts = tuple(tuple(normalize_token(w) for w in TOKEN.findall(part))
                           for part in row["phrase"].split(".."))
             kind = row["kind"].strip()
-            trigger = Trigger(row["phrase"].strip(), parts, float(row["subject"] or 0), float(row["object"] or 0), kind)
+            trigger = Trigger(row["phrase"].strip(), parts, float(row["subject"] or 0), float(row["object"] or 0), kind,
+                              (row.get("applies_to") or "any").strip() == "company")
             by_head.setdefault(parts[0][0], []).append(trigger)
         return cls({head: tuple(found) for head, found in by_head.items()})
 
@@ -132,8 +135,12 @@ class _Clause:
         return weight, words
 
 
-def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon) -> _Clause:
+def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon, products: bool = False) -> _Clause:
     """Scan one clause for fortune triggers.
+
+    With ``products``, the triggers that apply to companies only (moves of shares and results:
+    fell, rose, weak) are matched but left out, since for a product they mostly name a physical
+    move ("bombs dropped from bombers and Tomahawk missiles").
 
     Examples
     --------
@@ -162,7 +169,7 @@ def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon) -> _Cl
             negation = (i, last)
         elif trigger.kind == "hedge":
             hedge = (i, last)
-        else:
+        elif not (products and trigger.companies_only):
             weight = 1.0
             label = text[found[i][0]:found[last][1]]
             if i - negation[1] <= WINDOW:
@@ -201,16 +208,18 @@ def sign_by_fortune(
     """
     lexicon = lexicon or default_lexicon()
     sentences = _Sentences(text)
-    clauses: dict[tuple[int, int], _Clause] = {}
+    clauses: dict[tuple[int, int, bool], _Clause] = {}
     signed = []
     for mention in mentions:
         if mention.concept in concepts and mention.start >= 0 and mention.origin == "text":
             number = sentences.number(mention.start)
             key = sentences.clause_key(number, mention.start)
             if key is not None:
-                if key not in clauses:
-                    clauses[key] = read_clause(text, *sentences.clause_span(*key), lexicon)
-                total, words = clauses[key].reading(mention.start, mention.end)
+                products = not mention.concept.startswith("company:")
+                cached = (key[0], key[1], products)
+                if cached not in clauses:
+                    clauses[cached] = read_clause(text, *sentences.clause_span(*key), lexicon, products)
+                total, words = clauses[cached].reading(mention.start, mention.end)
                 if total:
                     mention = replace(mention, sign=1 if total > 0 else -1,
                                       confidence=mention.confidence * min(1.0, abs(total)),

@@ -84,6 +84,12 @@ def test_the_nearest_trigger_decides_in_a_shared_clause(graph):
     assert (signs["company:boeing"], signs["company:airbus"]) == (-1, 1)
 
 
+def test_a_physical_drop_does_not_sign_a_product(graph):
+    text = "Bombs were dropped from B-2 bombers and Tomahawk missiles fired from submarines"
+    signs = [m.sign for m in tag_event(ex.Event(headline=text), graph).mentions if m.concept == "system:tomahawk"]
+    assert signs == [1]
+
+
 def test_a_bare_mention_elsewhere_no_longer_counts_in_favour(graph):
     text = "TSMC shares fell. TSMC is the largest contract chipmaker."
     signs = [m.sign for m in tag_event(ex.Event(headline=text), graph).mentions if m.concept == "company:tsmc"]
@@ -108,6 +114,7 @@ def test_fortune_data_holds_no_tickers_dates_or_companies(graph):
         rows = list(csv.DictReader(handle))
     assert rows and all(r["reasoning"].strip() for r in rows)
     assert {r["kind"] for r in rows} <= {"act", "negation", "hedge"}
+    assert {r["applies_to"] for r in rows} <= {"company", "any"}
     tickers = set(graph.securities.index)
     companies = set(graph.aliases.loc[graph.aliases["concept"].str.startswith("company:"), "alias"].str.casefold())
     companies |= {str(label).casefold() for label in graph.nodes.loc[graph.nodes["kind"] == "company", "label"]}
