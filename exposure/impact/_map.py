@@ -209,7 +209,8 @@ class EventImpacts:
         Returns
         -------
         DataFrame
-            start (mentioned concept), mentioned_as (the words, tags or chips that activated it),
+            start (mentioned concept), mentioned_as (the words, tags or chips that activated it, with
+            the rule that set a mention's sign in brackets: ``TSMC [fortune: fell]``),
             activation, hops, path (readable), contribution, share (of the score), and
             ``steps``: relation, weight, basis and source of every edge.
         """
@@ -223,8 +224,9 @@ class EventImpacts:
         said: dict[str, list[str]] = {}
         for mention in self._tagged[row].mentions:
             words = said.setdefault(mention.concept, [])
-            if mention.text not in words:
-                words.append(mention.text)
+            said_as = f"{mention.text} [{mention.rule}]" if mention.rule else mention.text
+            if said_as not in words:
+                words.append(said_as)
         return pd.DataFrame({
             "start": [w.start for w in chosen],
             "mentioned_as": [said.get(w.start, []) for w in chosen],

@@ -132,16 +132,26 @@ class _Sentences:
             return number
         return len(self.spans) - 1
 
-    def clause_direction(self, number: int, position: int) -> int:
+    def clause_key(self, number: int, position: int) -> tuple[int, int] | None:
+        """``(sentence, clause)`` numbers of the clause of sentence ``number`` holding ``position``."""
         bounds = self._bounds.get(number)
         if bounds is None:
             bounds = self._bounds[number] = _clause_bounds(self.text, *self.spans[number])
         clause = _clause_at(bounds, position)
-        if clause is None:
+        return None if clause is None else (number, clause)
+
+    def clause_span(self, number: int, clause: int) -> tuple[int, int]:
+        """Character span of a clause found by ``clause_key``."""
+        bounds = self._bounds[number]
+        return bounds[clause], bounds[clause + 1]
+
+    def clause_direction(self, number: int, position: int) -> int:
+        key = self.clause_key(number, position)
+        if key is None:
             return 0
-        if (number, clause) not in self._directions:
-            self._directions[number, clause] = sentence_direction(self.text[bounds[clause]:bounds[clause + 1]])
-        return self._directions[number, clause]
+        if key not in self._directions:
+            self._directions[key] = sentence_direction(self.text[slice(*self.clause_span(*key))])
+        return self._directions[key]
 
 
 def sign_by_sentence(

@@ -34,7 +34,10 @@ class Mention:
         ``text``, ``context`` (implied by a sentence, see ``_context``), ``tag``,
         ``vendor_ticker`` or ``pretagged``.
     sign : int
-        +1, or for themes signed by their sentence its direction (-1, 0 or +1).
+        +1, or for themes signed by their sentence its direction (-1, 0 or +1), or for companies
+        the sign of what happens to them in their clause (see ``_fortune``).
+    rule : str
+        The rule and words that set the sign, when a rule did (``"fortune: fell"``), else empty.
     """
 
     concept: str
@@ -44,6 +47,7 @@ class Mention:
     confidence: float
     origin: Origin = "text"
     sign: int = 1
+    rule: str = ""
 
 
 def _folded(text: str) -> tuple[str, ...]:
@@ -236,6 +240,6 @@ def resolve_tag(lookup: dict[str, str], tag: str) -> str | None:
 
 def mentions_frame(mentions: Iterable[tuple[str, Mention]]) -> pd.DataFrame:
     """``(event_id, Mention)`` pairs as a DataFrame."""
-    columns = ["event_id", "concept", "text", "start", "end", "confidence", "origin", "sign"]
-    rows = [(e, m.concept, m.text, m.start, m.end, m.confidence, m.origin, m.sign) for e, m in mentions]
+    columns = ["event_id", "concept", "text", "start", "end", "confidence", "origin", "sign", "rule"]
+    rows = [(e, m.concept, m.text, m.start, m.end, m.confidence, m.origin, m.sign, m.rule) for e, m in mentions]
     return pd.DataFrame(rows, columns=columns)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from exposure.events import Event
 from exposure.tagging._context import localize, operated_system_mentions, sign_by_sentence
+from exposure.tagging._fortune import quiet_bare_mentions, sign_by_fortune
 from exposure.tagging._gazetteer import Gazetteer, Mention, resolve_tag, tag_lookup
 
 
@@ -32,6 +33,7 @@ class Vocabulary:
     operated: dict[str, list[tuple[str, float, frozenset[str]]]]
     variants: dict[str, list[tuple[str, str]]]
     regions_of: dict[str, frozenset[str]]
+    fortune_signed: frozenset[str] = frozenset()
 
     @classmethod
     def from_graph(cls, graph) -> Vocabulary:
@@ -53,6 +55,8 @@ class Vocabulary:
             operated.setdefault(operator, []).append((system, float(weight), frozenset(serves.get(system, ()))))
         variants, regions_of = _regional_variants(nodes, edges)
         securities = graph.securities
+        makers = edges[edges["relation"] == "makes"]
+        fortune_signed = frozenset(nodes.index[nodes["kind"] == "company"]) | frozenset(makers["to_id"])
         return cls(
             gazetteer=Gazetteer.from_graph(graph),
             tags=tag_lookup(graph),
@@ -62,6 +66,7 @@ class Vocabulary:
             operated=operated,
             variants=variants,
             regions_of=regions_of,
+            fortune_signed=fortune_signed,
         )
 
 
@@ -127,6 +132,7 @@ def tag_event(
     vocab = vocabulary_for(graph)
     text = event.text
     mentions = sign_by_sentence(text, vocab.gazetteer.find(text), vocab.sentence_signed, vocab.drivers_of)
+    mentions = sign_by_fortune(text, mentions, vocab.fortune_signed)
     mentions += operated_system_mentions(text, mentions, vocab.operated)
     mentions = localize(text, mentions, vocab.variants, vocab.regions_of)
     unknown_tags = []
@@ -143,6 +149,7 @@ def tag_event(
             unknown_tickers.append(ticker)
         else:
             mentions.append(Mention(vocab.owners[security], ticker, -1, -1, vendor_ticker_prior, "vendor_ticker"))
+    mentions = quiet_bare_mentions(mentions)
     unknown_entities = []
     for concept in (*event.entities, *event.themes):
         node = vocab.owners.get(concept, concept)

@@ -1,0 +1,243 @@
+"""A company's own fortune: the sign of what happens to a named company (or its product) in its clause.
+
+A company named in a story is not always good news for it: "TSMC shares fell", "regulator fines
+B", "B hit by outage" are bad news for the company named; "B wins a contract" or "B raises
+guidance" are good news. The words that say so are listed, with the reasoning for each, in
+``data/company_fortune.csv``; they are general (no tickers, dates or event words).
+
+The rule, kept simple on purpose:
+
+* every clause (cut as for sentence-signed themes, see ``_context``) that names a company or a
+  product with a maker is scanned once (twice when it names both: moves of shares and results
+  such as fell, rose, weak apply to companies only) for the listed phrases (``..`` in a phrase allows up to
+  three words between its parts: "cut its full-year guidance");
+* each trigger has a polarity for its **subject** (a company named before it in the clause) and
+  for its **object** (named after it): "A sues B" is ``0`` for A and ``-1`` for B. A passive
+  trigger (after *be, was, were, is, are, been, being, get, got*, or followed by *by*) swaps them:
+  in "B was fined" or "B to be acquired" the company before the verb is the one it happens to;
+* a negation among the four words before a trigger ("did not fall", "denied it would cut")
+  turns it the other way at half weight; a hedge there (may, could, threatens, considers)
+  halves it: a threat weighs less than an act;
+* the trigger nearest the mention in its clause decides (the first after it, of which it is the
+  subject, or the last before it, of which it is the object, whichever is closer; a tie goes to
+  the subject): "Boeing shares fell and Airbus rose" is bad for Boeing and good for Airbus. The
+  mention takes that trigger's sign, its weight (1, or 0.5 when negated or hedged) as a factor on
+  its confidence, and the trigger words as its ``rule``; a side of weight 0 ("A sues B" for A)
+  leaves the mention neutral (sign 0) with the rule recorded;
+* a company whose fortune is read somewhere in the story takes that reading: its bare mentions
+  elsewhere (and the vendor's ticker chips for it) carry nothing, instead of counting in its favour.
+
+Time is linear in the text: each clause holding such a mention is tokenised once, and each
+mention finds its nearest trigger by bisection (not a rescan of the clause).
+"""
+
+from __future__ import annotations
+
+import csv
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+from exposure.tagging._context import _folded, _Sentences
+from exposure.tagging._gazetteer import Mention
+from exposure.tagging._normalize import TOKEN, normalize_token
+
+FORTUNE_FILE = "company_fortune.csv"
+GAP = 3
+WINDOW = 4
+MODIFIER_WEIGHT = 0.5
+_PASSIVE_BEFORE = frozenset(normalize_token(w) for w in "be was were is are been being get got".split())
+_BY = normalize_token("by")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One phrase of the fortune list: polarity for its subject and its object, or a modifier."""
+
+    phrase: str
+    parts: tuple[tuple[str, ...], ...]
+    subject: float
+    object: float
+    kind: str
+    companies_only: bool = False
+
+
+@dataclass(frozen=True)
+class FortuneLexicon:
+    """Triggers by their first folded word."""
+
+    by_head: dict[str, tuple[Trigger, ...]]
+
+    @classmethod
+    def from_rows(cls, rows) -> FortuneLexicon:
+        by_head: dict[str, list[Trigger]] = {}
+        for row in rows:
+            parts = tuple(tuple(normalize_token(w) for w in TOKEN.findall(part))
+                          for part in row["phrase"].split(".."))
+            kind = row["kind"].strip()
+            trigger = Trigger(row["phrase"].strip(), parts, float(row["subject"] or 0), float(row["object"] or 0), kind,
+                              (row.get("applies_to") or "any").strip() == "company")
+            by_head.setdefault(parts[0][0], []).append(trigger)
+        return cls({head: tuple(found) for head, found in by_head.items()})
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> FortuneLexicon:
+    """The fortune words shipped with the package (``exposure/tagging/data/company_fortune.csv``).
+
+    >>> "sue" in default_lexicon().by_head
+    True
+    """
+    with (resources.files("exposure.tagging") / "data" / FORTUNE_FILE).open(encoding="utf-8") as handle:
+        return FortuneLexicon.from_rows(list(csv.DictReader(handle)))
+
+
+def _match(trigger: Trigger, words: Sequence[str], i: int) -> int | None:
+    """Index of the last word of ``trigger`` matched at word ``i``, or None."""
+    position = i
+    for number, part in enumerate(trigger.parts):
+        candidates = [i] if number == 0 else range(position + 1, min(position + 2 + GAP, len(words)))
+        for start in candidates:
+            if tuple(words[start:start + len(part)]) == part:
+                position = start + len(part) - 1
+                break
+        else:
+            return None
+    return position
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """The triggers of one clause in text order: ``(start, end, on subject, on object, words)``."""
+
+    triggers: list[tuple[int, int, float, float, str]]
+    starts: list[int]
+
+    def reading(self, start: int, end: int) -> tuple[float, str]:
+        """The signed weight a mention at ``[start, end)`` takes, and the trigger words that set it.
+
+        The nearest trigger decides: the first one after the mention (the mention is its subject)
+        or the last one before it (its object), whichever is closer; a tie goes to the subject.
+        """
+        after = bisect_left(self.starts, start)
+        choices = []
+        if after < len(self.triggers):
+            trigger = self.triggers[after]
+            choices.append((max(0, trigger[0] - end), 0, trigger[2], trigger[4]))
+        if after > 0:
+            trigger = self.triggers[after - 1]
+            choices.append((max(0, start - trigger[1]), 1, trigger[3], trigger[4]))
+        if not choices:
+            return 0.0, ""
+        _, _, weight, words = min(choices)
+        return weight, words
+
+
+def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon, products: bool = False) -> _Clause:
+    """Scan one clause for fortune triggers.
+
+    With ``products``, the triggers that apply to companies only (moves of shares and results:
+    fell, rose, weak) are matched but left out, since for a product they mostly name a physical
+    move ("bombs dropped from bombers and Tomahawk missiles").
+
+    Examples
+    --------
+    >>> text = "Apple sues Samsung"
+    >>> clause = read_clause(text, 0, len(text), default_lexicon())
+    >>> clause.reading(0, 5), clause.reading(11, 18)
+    ((0.0, 'sues'), (-1.0, 'sues'))
+    """
+    found = [(m.start(), m.end(), _folded(m.group(0)))
+             for m in TOKEN.finditer(text, start, end)]
+    words = [w for _, _, w in found]
+    negation = hedge = (-WINDOW - 1, -WINDOW - 1)
+    triggers: list[tuple[int, int, float, float, str]] = []
+    i = 0
+    while i < len(words):
+        matched = None
+        for trigger in lexicon.by_head.get(words[i], ()):
+            last = _match(trigger, words, i)
+            if last is not None and (matched is None or last > matched[1]):
+                matched = (trigger, last)
+        if matched is None:
+            i += 1
+            continue
+        trigger, last = matched
+        if trigger.kind == "negation":
+            negation = (i, last)
+        elif trigger.kind == "hedge":
+            hedge = (i, last)
+        elif not (products and trigger.companies_only):
+            weight = 1.0
+            label = text[found[i][0]:found[last][1]]
+            if i - negation[1] <= WINDOW:
+                weight, label = -MODIFIER_WEIGHT, f"{text[found[negation[0]][0]:found[negation[1]][1]]} {label}"
+            if i - hedge[1] <= WINDOW:
+                weight, label = weight * MODIFIER_WEIGHT, f"{text[found[hedge[0]][0]:found[hedge[1]][1]]} {label}"
+            passive = (any(w in _PASSIVE_BEFORE for w in words[max(0, i - 2):i])
+                       or (last + 1 < len(words) and words[last + 1] == _BY))
+            on_subject, on_object = (trigger.object, trigger.subject) if passive else (trigger.subject, trigger.object)
+            triggers.append((found[i][0], found[last][1], weight * on_subject, weight * on_object, label))
+        i = last + 1
+    return _Clause(triggers, [t[0] for t in triggers])
+
+
+def sign_by_fortune(
+    text: str,
+    mentions: Sequence[Mention],
+    concepts: frozenset[str],
+    lexicon: FortuneLexicon | None = None,
+) -> list[Mention]:
+    """Give mentions of companies (and products with a maker) the sign of what happens to them.
+
+    Parameters
+    ----------
+    concepts : frozenset of str
+        Concepts read this way (companies, and systems some company makes).
+    lexicon : FortuneLexicon, optional
+        Default: the list shipped with the package.
+
+    Examples
+    --------
+    >>> text = "TSMC shares fell. TSMC makes chips."
+    >>> found = [Mention("company:tsmc", "TSMC", 0, 4, 1.0), Mention("company:tsmc", "TSMC", 18, 22, 1.0)]
+    >>> [(m.sign, m.rule) for m in sign_by_fortune(text, found, frozenset({"company:tsmc"}))]
+    [(-1, 'fortune: fell'), (1, '')]
+    """
+    lexicon = lexicon or default_lexicon()
+    sentences = _Sentences(text)
+    clauses: dict[tuple[int, int, bool], _Clause] = {}
+    signed = []
+    for mention in mentions:
+        if mention.concept in concepts and mention.start >= 0 and mention.origin == "text":
+            number = sentences.number(mention.start)
+            key = sentences.clause_key(number, mention.start)
+            if key is not None:
+                products = not mention.concept.startswith("company:")
+                cached = (key[0], key[1], products)
+                if cached not in clauses:
+                    clauses[cached] = read_clause(text, *sentences.clause_span(*key), lexicon, products)
+                total, words = clauses[cached].reading(mention.start, mention.end)
+                if total:
+                    mention = replace(mention, sign=1 if total > 0 else -1,
+                                      confidence=mention.confidence * min(1.0, abs(total)),
+                                      rule=f"fortune: {words}")
+                elif words:
+                    mention = replace(mention, sign=0, rule=f"fortune: {words} (neutral)")
+        signed.append(mention)
+    return signed
+
+
+def quiet_bare_mentions(mentions: Sequence[Mention]) -> list[Mention]:
+    """Bare text mentions and ticker chips of a company whose fortune the story reads carry nothing.
+
+    >>> read = Mention("company:b", "B", 0, 1, 1.0, sign=-1, rule="fortune: fell")
+    >>> bare = Mention("company:b", "B", 10, 11, 1.0)
+    >>> [m.sign for m in quiet_bare_mentions([read, bare])]
+    [-1, 0]
+    """
+    read = {m.concept for m in mentions if m.rule.startswith("fortune:")}
+    return [replace(m, sign=0) if (m.concept in read and not m.rule and m.origin in ("text", "vendor_ticker"))
+            else m for m in mentions]
