@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from exposure.errors import ArgumentError, DataError
+from exposure.io._files import atomic_write_bytes, sync_folder
 
 MANIFEST = "_manifest.json"
 FORMAT = "exposure-stream-output"
@@ -57,33 +58,9 @@ def sha256_file(path: Path, limit: int | None = None) -> str:
     return digest.hexdigest()
 
 
-def fsync_folder(folder: Path) -> None:
-    """Make renames inside ``folder`` durable (a no-op where folders cannot be opened, as on Windows)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
-
-
 def _replace_durably(temporary: Path, path: Path) -> None:
     os.replace(temporary, path)
-    fsync_folder(path.parent)
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` so that it is always either the old file or the whole new one."""
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    _replace_durably(temporary, path)
+    sync_folder(path.parent)
 
 
 def write_parquet_atomic(path: Path, table: pa.Table) -> None:
@@ -134,7 +111,7 @@ def read_manifest(folder: Path) -> dict | None:
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:
-    write_bytes_atomic(folder / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+    atomic_write_bytes(folder / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
 
 
 def listed_files(manifest: dict) -> set[str]:
@@ -188,14 +165,14 @@ def publish(staging: Path, folder: Path) -> None:
     if not folder.exists():
         os.rename(staging, folder)
     elif _exchange(staging, folder):
-        fsync_folder(folder.parent)
+        sync_folder(folder.parent)
         shutil.rmtree(staging)
     else:
         aside = folder.parent / f".{folder.name}.previous-{os.getpid()}"
         os.rename(folder, aside)
         os.rename(staging, folder)
         shutil.rmtree(aside)
-    fsync_folder(folder.parent)
+    sync_folder(folder.parent)
 
 
 def remove_strays(staging: Path, manifest: dict) -> None:

@@ -26,6 +26,7 @@ from exposure.events import Event, iter_event_batches, read_rejects, write_rejec
 from exposure.graph import KnowledgeGraph, default_graph
 from exposure.impact import ImpactSettings
 from exposure.streams._mapping import SCHEMAS, MappedEvents, empty_table, map_event_batch, rejects_table
+from exposure.io._files import atomic_write_bytes, sync_folder
 from exposure.streams._output import (
     FORMAT,
     FORMAT_VERSION,
@@ -34,7 +35,6 @@ from exposure.streams._output import (
     REJECTS,
     SUMMARY,
     StreamOutputError,
-    fsync_folder,
     listed_files,
     locked_folder,
     merge_parquet_atomic,
@@ -47,7 +47,6 @@ from exposure.streams._output import (
     table_files,
     truncate,
     verify,
-    write_bytes_atomic,
     write_manifest,
     write_parquet_atomic,
 )
@@ -303,7 +302,7 @@ def _finish(staging: Path, folder: Path, manifest: dict) -> StreamSummary:
         settings={key: value for key, value in settings.items() if key not in ("format", "portfolios")},
     )
     summary_bytes = (json.dumps(summary.to_dict(), indent=2) + "\n").encode()
-    write_bytes_atomic(staging / SUMMARY, summary_bytes)
+    atomic_write_bytes(staging / SUMMARY, summary_bytes)
     files[SUMMARY] = {"rows": None, "sha256": sha256_file(staging / SUMMARY)}
     finished = {**manifest, "status": "complete", "parts": [], "files": files}
     write_manifest(staging, finished)
@@ -464,7 +463,7 @@ def _run_batches(source, staging: Path, manifest: dict, graph, settings, top, po
                 write_parquet_atomic(staging / relative, pa.Table.from_pandas(frame, schema=schemas[name],
                                                                              preserve_index=False))
                 entry[name] = {"file": relative, "rows": len(frame), "sha256": sha256_file(staging / relative)}
-            fsync_folder(staging / PARTS)
+            sync_folder(staging / PARTS)
             start = os.fstat(rejects_file.fileno()).st_size
             n_rejects = write_rejects(rejects, rejects_file)
             rejects_file.flush()

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 import exposure as ex
+from exposure.io import _files
 from exposure.streams import _output, _run, map_stream
 
 
@@ -70,8 +71,11 @@ def _install(mode, count):
     if mode == "manifest":
         _run.write_manifest = _after(_run.write_manifest, count)
     elif mode == "rename":
-        _output.os = types.SimpleNamespace(**{name: getattr(os, name) for name in dir(os) if not name.startswith("__")})
-        _output.os.replace = _before(os.replace, count)
+        replace = _before(os.replace, count)  # one counter over every rename of a run, wherever it is made
+        for module in (_output, _files):
+            module.os = types.SimpleNamespace(**{name: getattr(os, name) for name in dir(os)
+                                                 if not name.startswith("__")})
+            module.os.replace = replace
     elif mode == "torn":
         _output.pq = _torn(count)
     elif mode == "merge":
