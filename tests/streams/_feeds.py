@@ -30,3 +30,9 @@ def write_feed(path, copies, bad_every=0):
             lines.append("{broken")
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def data_checksums(folder):
+    """sha256 of every table and the rejects of a stream output (summary.json names its own folder)."""
+    files = json.loads((folder / "_manifest.json").read_text())["files"]
+    return {name: entry["sha256"] for name, entry in files.items() if name != "summary.json"}

@@ -14,7 +14,7 @@ import pytest
 
 from exposure.streams import StreamOutputError, map_stream, read_mapped, theme_intensity
 
-from tests.streams._feeds import write_feed
+from tests.streams._feeds import data_checksums, write_feed
 
 DRIVER = Path(__file__).with_name("_kill_driver.py")
 REPOSITORY = Path(__file__).parents[2]
@@ -23,11 +23,6 @@ BATCH = 18
 
 def _stream(feed, out, **options):
     return map_stream(feed, out, batch_size=BATCH, top=5, show_progress=False, **options)
-
-
-def _data_checksums(folder):
-    files = json.loads((folder / "_manifest.json").read_text())["files"]
-    return {name: entry["sha256"] for name, entry in files.items() if name != "summary.json"}
 
 
 def _snapshot(folder):
@@ -51,7 +46,7 @@ def _check_killed_then_resume(feed, reference, graph, out, previous, may_be_new=
     expected = read_mapped(reference)
     if previous is not None:
         now = _snapshot(out)
-        assert now == previous or (may_be_new and _data_checksums(out) == _data_checksums(reference))
+        assert now == previous or (may_be_new and data_checksums(out) == data_checksums(reference))
     elif not (may_be_new and out.exists()):
         assert not out.exists()
         with pytest.raises(StreamOutputError, match="incomplete"):
@@ -65,7 +60,7 @@ def _check_killed_then_resume(feed, reference, graph, out, previous, may_be_new=
         assert saved.impacts.equals(expected.impacts.iloc[:len(saved.impacts)])
         assert saved.rejects.equals(expected.rejects.iloc[:len(saved.rejects)])
     _stream(feed, out, graph=graph, resume=True)
-    assert _data_checksums(out) == _data_checksums(reference)
+    assert data_checksums(out) == data_checksums(reference)
     for name, table in read_mapped(out).tables().items():
         assert table.equals(getattr(expected, name)), name
     assert not staging.exists()

@@ -10,7 +10,7 @@ from exposure.errors import ArgumentError
 from exposure.streams import StreamOutputError, exposure_series, map_stream, read_mapped, theme_intensity
 from exposure.streams import _run
 
-from tests.streams._feeds import write_feed
+from tests.streams._feeds import data_checksums, write_feed
 
 
 def _files(folder):
@@ -19,12 +19,6 @@ def _files(folder):
 
 def _stream(source, output, graph, **options):
     return map_stream(source, output, graph=graph, batch_size=40, top=5, show_progress=False, **options)
-
-
-def _data_checksums(folder):
-    """sha256 of every table and the rejects (summary.json names its own folder)."""
-    files = json.loads((folder / "_manifest.json").read_text())["files"]
-    return {name: entry["sha256"] for name, entry in files.items() if name != "summary.json"}
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +101,7 @@ def test_rerun_replaces_a_previous_output_with_the_same_bytes(tmp_path, feed, gr
         _stream(feed, out, graph)
     _stream(feed, out, graph, overwrite=True)
     assert {name: (out / name).read_bytes() for name in _files(out)} == first
-    assert _data_checksums(out) == _data_checksums(reference)
+    assert data_checksums(out) == data_checksums(reference)
     assert sorted(first) == ["_manifest.json", "events.parquet", "exposures.parquet", "impacts.parquet",
                              "rejects.jsonl", "summary.json", "themes.parquet"]
     assert not (tmp_path / ".out.staging").exists()
@@ -137,7 +131,7 @@ def test_a_run_stopped_by_an_error_is_refused_by_readers_then_resumed_exactly(tm
         _stream(feed, out, graph)
     summary = _stream(feed, out, graph, resume=True)
     assert summary.n_events == 240 and summary.n_batches == 7
-    assert _data_checksums(out) == _data_checksums(reference)
+    assert data_checksums(out) == data_checksums(reference)
     for name, table in read_mapped(out).tables().items():
         assert table.equals(getattr(expected, name)), name
 
