@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from exposure.errors import ArgumentError, DataError, InputFormatError, Reject
+from exposure.errors import ArgumentError, DataError, Reject
 from exposure.events import Event, events_from_records, read_events
 from exposure.evaluation._baseline import keyword_sector_scores, load_keyword_rules
 from exposure.evaluation._metrics import DESCRIPTIONS, METRICS, event_metrics, paired_t
 from exposure.graph import KnowledgeGraph, default_graph
+from exposure.io import read_text
 
 LABEL_FIELDS: tuple[str, ...] = ("category", "holdout")
 """Fields an evaluation events file may carry beside the :class:`Event` fields."""
@@ -47,22 +48,20 @@ def read_labelled_events(path: str | Path) -> tuple[list[Event], pd.DataFrame, l
     ('oil', True, [])
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputFormatError("no such file", where=str(path), fix="give the path of an events file")
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_text(path)  # the readers' strict decoder: folders, binary and non-UTF-8 files refused
     stripped = text.lstrip()
     records: list[dict] | None = None
     if stripped.startswith("["):
         try:
             loaded = json.loads(stripped)
             records = loaded if isinstance(loaded, list) and all(isinstance(r, dict) for r in loaded) else None
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # malformed, too deep or a huge integer: read_events rejects per record
             records = None
     elif stripped.startswith("{"):
         try:
             records = [json.loads(line) for line in text.splitlines() if line.strip()]
             records = records if all(isinstance(r, dict) for r in records) else None
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             records = None
     if records is None:
         events, rejects = read_events(path)

@@ -103,3 +103,20 @@ def test_smoke_on_real_events_of_the_development_set():
     assert len(result.per_event) == 4 and result.dropped.empty
     assert result.per_event["n_names"].min() > 100
     assert np.isfinite(result.overall.loc["hit10", ["model", "keyword", "random"]].to_numpy(float)).all()
+
+
+def test_labelled_events_go_through_the_readers_guards(tmp_path):
+    from exposure.errors import InputFormatError
+    from exposure.evaluation._evaluate import read_labelled_events
+
+    deep, huge, latin1 = tmp_path / "deep.jsonl", tmp_path / "huge.jsonl", tmp_path / "latin1.jsonl"
+    deep.write_bytes(b"[" * 100_000)
+    huge.write_text('{"id": "a", "headline": "Oil", "market_impact": ' + "9" * 5_000 + "}\n")
+    latin1.write_bytes(b'{"headline": "Caf\xe9"}\n')
+    for path in (deep, huge):
+        events, _, rejects = read_labelled_events(path)
+        assert events == [] and [r.code for r in rejects] == ["too_large"]
+    with pytest.raises(InputFormatError, match="not UTF-8"):
+        read_labelled_events(latin1)
+    with pytest.raises(InputFormatError, match="folder"):
+        read_labelled_events(tmp_path)
