@@ -19,6 +19,7 @@ NODE_KINDS: tuple[str, ...] = (
     "gics",
     "company",
     "security",
+    "event",
 )
 
 Flow = Literal["forward", "backward", "exposure", "listing", "none"]
@@ -52,9 +53,11 @@ RELATIONS: dict[str, Relation] = {
     r.name: r
     for r in (
         _relation(
-            "implies", ("tag", "theme", "country", "region", "org", "system", "gics"), ("theme",),
+            "implies", ("tag", "theme", "country", "region", "org", "system", "gics", "event"), ("theme",),
             -1.0, 1.0, "forward",
-            "news about the source moves the target theme; the sign is the direction",
+            "news about the source moves the target theme; the sign is the direction. From an "
+            "event type (``event:``) it is the type's effect on the theme, which the tagger applies "
+            "directly to the theme when it reads that type in a clause",
         ),
         _relation(
             "subtheme_of", ("theme",), ("theme",), 0.0, 1.0, "forward",

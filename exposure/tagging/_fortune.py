@@ -84,14 +84,23 @@ class FortuneLexicon:
 
 
 @lru_cache(maxsize=1)
+def default_rows() -> tuple[dict[str, str], ...]:
+    """The rows of the fortune list shipped with the package (``exposure/tagging/data/company_fortune.csv``)."""
+    with (resources.files("exposure.tagging") / "data" / FORTUNE_FILE).open(encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+@lru_cache(maxsize=1)
 def default_lexicon() -> FortuneLexicon:
-    """The fortune words shipped with the package (``exposure/tagging/data/company_fortune.csv``).
+    """The fortune words shipped with the package.
+
+    The tagger adds, per graph version, the triggers of the graph's event types that have a
+    polarity for their subject or object (see ``_event_types``).
 
     >>> "sue" in default_lexicon().by_head
     True
     """
-    with (resources.files("exposure.tagging") / "data" / FORTUNE_FILE).open(encoding="utf-8") as handle:
-        return FortuneLexicon.from_rows(list(csv.DictReader(handle)))
+    return FortuneLexicon.from_rows(default_rows())
 
 
 def _match(trigger: Trigger, words: Sequence[str], i: int) -> int | None:

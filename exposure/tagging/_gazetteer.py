@@ -13,7 +13,7 @@ import pandas as pd
 from exposure.tagging._automaton import OUTSIDE, PhraseIndex, symbol
 from exposure.tagging._normalize import TOKEN, normalize_token, tokenize
 
-Origin = Literal["text", "context", "tag", "vendor_ticker", "pretagged"]
+Origin = Literal["text", "context", "event", "tag", "vendor_ticker", "pretagged"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,8 @@ class Mention:
     confidence : float
         In (0, 1]: the alias's confidence, or the prior of a tag or vendor ticker.
     origin : str
-        ``text``, ``context`` (implied by a sentence, see ``_context``), ``tag``,
+        ``text``, ``context`` (implied by a sentence, see ``_context``), ``event`` (an effect of an
+        event type read in a clause, see ``_event_types``), ``tag``,
         ``vendor_ticker`` or ``pretagged``.
     sign : int
         +1, or for themes signed by their sentence its direction (-1, 0 or +1), or for companies

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from exposure.events import Event
 from exposure.tagging._context import localize, operated_system_mentions, sign_by_sentence
-from exposure.tagging._fortune import quiet_bare_mentions, sign_by_fortune
+from exposure.tagging._event_types import EventTypes, read_event_types
+from exposure.tagging._fortune import FortuneLexicon, default_rows, quiet_bare_mentions, sign_by_fortune
 from exposure.tagging._gazetteer import Gazetteer, Mention, resolve_tag, tag_lookup
 
 
@@ -34,6 +35,9 @@ class Vocabulary:
     variants: dict[str, list[tuple[str, str]]]
     regions_of: dict[str, frozenset[str]]
     fortune_signed: frozenset[str] = frozenset()
+    event_types: EventTypes | None = None
+    fortune: FortuneLexicon | None = None
+    tag_effects: dict[str, dict[str, float]] | None = None
 
     @classmethod
     def from_graph(cls, graph) -> Vocabulary:
@@ -57,6 +61,11 @@ class Vocabulary:
         securities = graph.securities
         makers = edges[edges["relation"] == "makes"]
         fortune_signed = frozenset(nodes.index[nodes["kind"] == "company"]) | frozenset(makers["to_id"])
+        event_types = EventTypes.from_graph(graph)
+        tag_effects: dict[str, dict[str, float]] = {}
+        for tag, theme, weight in zip(implies["from_id"], implies["to_id"], implies["weight"]):
+            if tag.startswith("tag:"):
+                tag_effects.setdefault(tag, {})[theme] = float(weight)
         return cls(
             gazetteer=Gazetteer.from_graph(graph),
             tags=tag_lookup(graph),
@@ -67,6 +76,9 @@ class Vocabulary:
             variants=variants,
             regions_of=regions_of,
             fortune_signed=fortune_signed,
+            event_types=event_types,
+            fortune=FortuneLexicon.from_rows([*default_rows(), *event_types.fortune_rows()]),
+            tag_effects=tag_effects,
         )
 
 
@@ -106,6 +118,18 @@ def vocabulary_for(graph) -> Vocabulary:
     return _CACHE[graph.version]
 
 
+def _tag_mention(node: str, tag: str, confidence: float, effects: list[Mention],
+                 tag_effects: dict[str, dict[str, float]]) -> Mention:
+    """A vendor tag's mention, silenced when an event type read in the text moves one of the tag's
+    themes the other way: the text's reading of a ceasefire beats the vendor's "war" category."""
+    implied = tag_effects.get(node, {})
+    for effect in effects:
+        weight = implied.get(effect.concept, 0.0)
+        if weight * effect.sign < 0:
+            return Mention(node, tag, -1, -1, confidence, "tag", 0, f"{effect.rule}, against the tag")
+    return Mention(node, tag, -1, -1, confidence, "tag")
+
+
 def tag_event(
     event: Event,
     graph,
@@ -132,7 +156,9 @@ def tag_event(
     vocab = vocabulary_for(graph)
     text = event.text
     mentions = sign_by_sentence(text, vocab.gazetteer.find(text), vocab.sentence_signed, vocab.drivers_of)
-    mentions = sign_by_fortune(text, mentions, vocab.fortune_signed)
+    mentions, effects = read_event_types(text, mentions, vocab.event_types)
+    mentions = sign_by_fortune(text, mentions, vocab.fortune_signed, vocab.fortune)
+    mentions += effects
     mentions += operated_system_mentions(text, mentions, vocab.operated)
     mentions = localize(text, mentions, vocab.variants, vocab.regions_of)
     unknown_tags = []
@@ -141,7 +167,7 @@ def tag_event(
         if node is None:
             unknown_tags.append(tag)
         else:
-            mentions.append(Mention(node, tag, -1, -1, tag_confidence, "tag"))
+            mentions.append(_tag_mention(node, tag, tag_confidence, effects, vocab.tag_effects))
     unknown_tickers = []
     for ticker in event.vendor_tickers:
         security = graph.resolve_ticker(ticker)
