@@ -7,8 +7,10 @@ an outbreak rather than more of it. The graph's event types (nodes ``event:*``, 
 
 * ``triggers``: phrases (``|`` between them, ``..`` allowing up to three words inside one:
   "cut .. output"), matched on the same folded tokens as aliases;
-* ``requires``: the concepts the trigger must act on (``|`` between them; a theme covers its
-  sub-themes). Empty means the trigger alone names the event ("ceasefire");
+* ``requires``: the concepts the trigger must act on (``|`` between them, listed one by one: a
+  budget type acts on the budget, not on every weapon it buys). Empty means the trigger alone
+  names the event ("ceasefire");
+* ``reverses``: the types it undoes (a pause reverses imposing), see rule 2;
 * ``subject`` / ``object``: the polarity for a company named as the trigger's subject or object
   (read by the company-fortune rule, see ``_fortune``);
 * its effects, as signed ``implies`` edges from the event type to themes, with their reasoning.
@@ -18,9 +20,12 @@ The reading, per sentence, is linear in its length:
 1. every trigger is found (longest match first); a negation among the four words before it
    (not, refuses to, fails to) turns it the other way at half weight, a hedge (may, threatens,
    considers) halves it: a threat weighs less than an act;
-2. a trigger shared by several types ("cut": rates, tariffs, oil output) takes the type whose
-   required concept is named nearest to it, within ``REACH`` words; a type with no requirement
-   applies only when no other type's concept is in reach;
+2. every mention of a required concept is governed by one trigger within ``REACH`` words: the
+   nearest of those whose type requires it (so a trigger shared by several types, "cut" for
+   rates, tariffs or oil output, takes the type of the concept it acts on), except that a type
+   that ``reverses`` another (pause reverses imposing, ceasefire reverses attack) wins over it
+   in the same clause or two words apart ("hold off on new tariffs"): in "pauses higher tariffs" the pause acts on the whole phrase. A trigger
+   of a type with no requirement applies when it governs no mention;
 3. the mentions of the fired type's required concepts within reach carry nothing themselves
    (sign 0, their ``rule`` naming the type): the type's effects say what the story means for
    them, applied as mentions of the effect themes, each with its rule (``event: tariff paused
@@ -43,6 +48,7 @@ from exposure.tagging._normalize import TOKEN, normalize_token
 
 REACH = 10
 _LONGEST_MENTION = 12
+_ADJACENT = 2
 _READ_ORIGINS = ("text", "context")
 
 
@@ -57,6 +63,7 @@ class EventType:
     effects: tuple[tuple[str, float], ...]
     subject: float = 0.0
     object: float = 0.0
+    reverses: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -75,9 +82,6 @@ class EventTypes:
         if "triggers" not in nodes:
             return cls({}, {}, {})
         rows = nodes[nodes["kind"] == "event"]
-        children: dict[str, set[str]] = {}
-        for child, parent in edges.loc[edges["relation"] == "subtheme_of", ["from_id", "to_id"]].itertuples(index=False):
-            children.setdefault(parent, set()).add(child)
         implies = edges[(edges["relation"] == "implies") & edges["from_id"].str.startswith("event:")]
         effects: dict[str, list[tuple[str, float]]] = {}
         for event, theme, weight in zip(implies["from_id"], implies["to_id"], implies["weight"]):
@@ -86,8 +90,9 @@ class EventTypes:
         for event_id, row in rows.iterrows():
             required = {c.strip() for c in str(_text(row.get("requires"))).split("|") if c.strip()}
             types[event_id] = EventType(
-                event_id, str(row["label"]), _text(row.get("family")), frozenset(_with_descendants(required, children)),
+                event_id, str(row["label"]), _text(row.get("family")), frozenset(required),
                 tuple(sorted(effects.get(event_id, []))), _number(row.get("subject")), _number(row.get("object")),
+                frozenset(r.strip() for r in _text(row.get("reverses")).split("|") if r.strip()),
             )
             phrases = tuple(p.strip() for p in _text(row.get("triggers")).split("|") if p.strip())
             triggers[event_id] = phrases
@@ -122,16 +127,6 @@ def _number(value) -> float:
     except (TypeError, ValueError):
         return 0.0
     return 0.0 if number != number else number
-
-
-def _with_descendants(concepts: set[str], children: dict[str, set[str]]) -> set[str]:
-    found, todo = set(), list(concepts)
-    while todo:
-        concept = todo.pop()
-        if concept not in found:
-            found.add(concept)
-            todo.extend(children.get(concept, ()))
-    return found
 
 
 def _trigger(phrase: str, kind: str) -> Trigger | None:
@@ -223,21 +218,27 @@ def read_event_types(text: str, mentions: Sequence[Mention], lexicon: EventTypes
         if not occurrences:
             continue
         starts = [s for s, _, _ in tokens]
-        placed = []
+        firsts = [o.first for o in occurrences]
+        clause_of = [sentences.clause_key(number, o.start) for o in occurrences]
+        fired: dict[int, tuple[EventType, list[int]]] = {}
         for index in by_sentence.get(number, ()):
             mention = mentions[index]
             first = min(bisect_left(starts, mention.start), len(tokens) - 1)
-            last = max(first, bisect_left(starts, mention.end) - 1)
-            placed.append((first, min(last, first + _LONGEST_MENTION), index))
-        placed.sort()
+            last = min(max(first, bisect_left(starts, mention.end) - 1), first + _LONGEST_MENTION)
+            chosen = _governing(occurrences, firsts, clause_of, first, last, mention.concept,
+                                sentences.clause_key(number, mention.start), lexicon)
+            if chosen is not None:
+                at, kind = chosen
+                fired.setdefault(at, (kind, []))[1].append(index)
+                consumed.setdefault(index, f"event: {kind.label} ({occurrences[at].words})")
+        for at, occurrence in enumerate(occurrences):
+            if at not in fired:
+                free = [lexicon.types[k] for k in occurrence.kinds if not lexicon.types[k].requires]
+                if free:
+                    fired[at] = (free[0], [])
         strongest: dict[str, tuple[_Occurrence, EventType, list[int]]] = {}
-        for occurrence in occurrences:
-            fired = _fire(occurrence, placed, mentions, lexicon)
-            if fired is None:
-                continue
-            kind, acted_on = fired
-            for index in acted_on:
-                consumed.setdefault(index, f"event: {kind.label} ({occurrence.words})")
+        for at, (kind, acted_on) in sorted(fired.items()):
+            occurrence = occurrences[at]
             if kind.id not in strongest or abs(occurrence.weight) > abs(strongest[kind.id][0].weight):
                 strongest[kind.id] = (occurrence, kind, acted_on)
         for occurrence, kind, acted_on in strongest.values():
@@ -254,27 +255,31 @@ def read_event_types(text: str, mentions: Sequence[Mention], lexicon: EventTypes
     return read, effects
 
 
-def _fire(occurrence: _Occurrence, placed, mentions: Sequence[Mention], lexicon: EventTypes):
-    """The type an occurrence names and the mentions it acts on, or None.
+def _governing(occurrences, firsts, clause_of, first: int, last: int, concept: str, clause, lexicon: EventTypes):
+    """The trigger that governs a mention of ``concept`` at words ``first..last``, and its type.
 
-    The type whose required concept is named nearest wins; a type without requirements is the
-    fallback when no required concept is in reach.
+    Candidates are the triggers within ``REACH`` words whose type requires the concept. A type
+    that reverses another candidate's type in the same clause wins over it ("pauses higher
+    tariffs", "hold off on new tariffs": the pause acts on the whole phrase); then the nearest
+    wins, a tie going to the trigger before the mention (the verb before its object).
     """
-    best = None
-    lo = bisect_left(placed, (occurrence.first - REACH - _LONGEST_MENTION,))
-    hi = bisect_left(placed, (occurrence.last + REACH + 2,))
-    around = placed[lo:hi]
-    for order, kind_id in enumerate(occurrence.kinds):
-        kind = lexicon.types[kind_id]
-        if not kind.requires:
-            candidate = (REACH + 1, order, kind, [])
-        else:
-            near = [(max(0, first - occurrence.last - 1, occurrence.first - last - 1), index)
-                    for first, last, index in around if mentions[index].concept in kind.requires]
-            near = sorted(d_i for d_i in near if d_i[0] <= REACH)
-            if not near:
-                continue
-            candidate = (near[0][0], order, kind, [index for _, index in near])
-        if best is None or candidate[:2] < best[:2]:
-            best = candidate
-    return None if best is None else (best[2], best[3])
+    lo = bisect_left(firsts, first - REACH - _LONGEST_MENTION)
+    hi = bisect_left(firsts, last + REACH + 1)
+    candidates = []
+    for at in range(lo, hi):
+        occurrence = occurrences[at]
+        distance = max(0, first - occurrence.last - 1, occurrence.first - last - 1)
+        if distance > REACH:
+            continue
+        for order, kind_id in enumerate(occurrence.kinds):
+            kind = lexicon.types[kind_id]
+            if concept in kind.requires:
+                candidates.append((distance, occurrence.first > last, order, at, kind))
+                break
+    if not candidates:
+        return None
+    close = [c for c in candidates if clause_of[c[3]] == clause or c[0] <= _ADJACENT]
+    present = {c[4].id for c in close}
+    reversing = [c for c in close if c[4].reverses & present]
+    _, _, _, at, kind = min(reversing or candidates, key=lambda c: c[:4])
+    return at, kind
