@@ -17,7 +17,9 @@ an outbreak rather than more of it. The graph's event types (nodes ``event:*``, 
 
 The reading, per sentence, is linear in its length:
 
-1. every trigger is found (longest match first); a negation among the four words before it
+1. every trigger is found (the longest match at each word; a match may start inside another
+   and run past it, one wholly inside another is part of it: "end sanctions waivers" is one
+   act, not an end and a waiver); a negation among the four words before it
    (not, refuses to, fails to) turns it the other way at half weight, a hedge (may, threatens,
    considers) halves it: a threat weighs less than an act;
 2. every mention of a required concept is governed by one trigger within ``REACH`` words: the
@@ -25,7 +27,8 @@ The reading, per sentence, is linear in its length:
    rates, tariffs or oil output, takes the type of the concept it acts on), except that a type
    that ``reverses`` another (pause reverses imposing, ceasefire reverses attack) wins over it
    in the same clause or two words apart ("hold off on new tariffs"): in "pauses higher tariffs" the pause acts on the whole phrase. A trigger
-   of a type with no requirement applies when it governs no mention;
+   of a type with no requirement applies when it governs no mention, unless a type read in the
+   same clause reverses it;
 3. the mentions of the fired type's required concepts within reach carry nothing themselves
    (sign 0, their ``rule`` naming the type): the type's effects say what the story means for
    them, applied as mentions of the effect themes, each with its rule (``event: tariff paused
@@ -177,9 +180,10 @@ def _occurrences(text: str, tokens: list[tuple[int, int, str]], lexicon: EventTy
             if i - hedge[1] <= WINDOW:
                 weight *= MODIFIER_WEIGHT
                 said = f"{text[tokens[hedge[0]][0]:tokens[hedge[1]][1]]} .. {said}"
-            found.append(_Occurrence(i, longest, tokens[i][0], tokens[longest][1],
-                                     tuple(dict.fromkeys(kinds)), weight, said))
-        i = longest + 1
+            kinds = tuple(dict.fromkeys(kinds))
+            if not (found and found[-1].last >= longest):
+                found.append(_Occurrence(i, longest, tokens[i][0], tokens[longest][1], kinds, weight, said))
+        i += 1
     return found
 
 
@@ -236,6 +240,8 @@ def read_event_types(text: str, mentions: Sequence[Mention], lexicon: EventTypes
                 free = [lexicon.types[k] for k in occurrence.kinds if not lexicon.types[k].requires]
                 if free:
                     fired[at] = (free[0], [])
+        undone = {(clause_of[at], reversed_id) for at, (kind, _) in fired.items() for reversed_id in kind.reverses}
+        fired = {at: found for at, found in fired.items() if (clause_of[at], found[0].id) not in undone}
         strongest: dict[str, tuple[_Occurrence, EventType, list[int]]] = {}
         for at, (kind, acted_on) in sorted(fired.items()):
             occurrence = occurrences[at]

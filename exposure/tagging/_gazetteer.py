@@ -140,8 +140,9 @@ class Gazetteer:
 
     @classmethod
     def from_graph(cls, graph) -> Gazetteer:
-        """Labels (confidence 1) and aliases of every node except securities and GICS levels
-        above sub-industry (sector words such as "Energy" are structure, not news concepts).
+        """Labels (confidence 1) and aliases of every node except securities, event types (read
+        by their triggers, see ``_event_types``) and GICS levels above sub-industry (sector words
+        such as "Energy" are structure, not news concepts).
 
         An alias row that spells a node's own label sets that label's confidence: a generic
         label such as "Military drones" often names the threat in a story, not the industry.
@@ -150,7 +151,7 @@ class Gazetteer:
         """
         kind = graph.nodes["kind"]
         upper_gics = (kind == "gics") & (graph.nodes.index.str.len() < len("gics:00000000"))
-        nodes = graph.nodes[(kind != "security") & ~upper_gics]
+        nodes = graph.nodes[(kind != "security") & (kind != "event") & ~upper_gics]
         aliases = graph.aliases
         alias_rows = list(zip(aliases["concept"], aliases["alias"], aliases["confidence"], aliases["case_sensitive"]))
         spelled = {(concept, _folded(alias)) for concept, alias, _, _ in alias_rows}

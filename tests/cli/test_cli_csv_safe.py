@@ -44,7 +44,7 @@ def test_csv_safe_escapes_text_and_keeps_numbers():
 
 
 def test_map_csv_escapes_event_ids_and_keeps_negative_scores(capsys, nasty_events):
-    assert main(["map", nasty_events, "--format", "csv", "--top", "60"]) == 0
+    assert main(["map", nasty_events, "--format", "csv", "--top", "400"]) == 0
     table = rows(capsys.readouterr().out)
     ids = {row["event_id"] for row in table}
     assert ids == {"'" + event_id for event_id in NASTY_IDS}

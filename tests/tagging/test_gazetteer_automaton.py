@@ -35,7 +35,7 @@ class ReferenceGazetteer:
     def from_graph(cls, graph):
         kind = graph.nodes["kind"]
         upper_gics = (kind == "gics") & (graph.nodes.index.str.len() < len("gics:00000000"))
-        nodes = graph.nodes[(kind != "security") & ~upper_gics]
+        nodes = graph.nodes[(kind != "security") & (kind != "event") & ~upper_gics]
         aliases = graph.aliases
         alias_rows = list(zip(aliases["concept"], aliases["alias"], aliases["confidence"], aliases["case_sensitive"]))
         spelled = {(concept, _folded(alias)) for concept, alias, _, _ in alias_rows}

@@ -1,0 +1,171 @@
+"""Event types: what happens in a clause, read from its trigger and the concept it acts on."""
+
+import csv
+import re
+from importlib import resources
+
+import pytest
+
+import exposure as ex
+from exposure.tagging import tag_event
+from exposure.tagging._event_types import EventTypes
+
+NODES = resources.files("exposure.graph") / "data" / "default" / "nodes" / "event_types.csv"
+EDGES = resources.files("exposure.graph") / "data" / "default" / "edges" / "event_types.csv"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return ex.default_graph()
+
+
+def _rows(path):
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _effects(graph, headline, body=""):
+    """Net sign of each theme the text's event types move, and the rules that moved it."""
+    found: dict[str, list] = {}
+    for m in tag_event(ex.Event(headline=headline, body=body), graph).mentions:
+        if m.origin == "event":
+            found.setdefault(m.concept, []).append((m.sign * m.confidence, m.rule))
+    return {theme: (sum(v for v, _ in values), [r for _, r in values]) for theme, values in found.items()}
+
+
+def _sign(graph, headline, theme, body=""):
+    total = _effects(graph, headline, body).get(theme, (0.0, []))[0]
+    return (total > 0) - (total < 0)
+
+
+# --- the data ---------------------------------------------------------------------------------
+
+def test_taxonomy_is_broad_and_every_type_is_documented(graph):
+    rows = _rows(NODES)
+    assert len(rows) >= 80
+    families = {row["family"] for row in rows}
+    assert families == {"corporate", "macro", "policy", "geopolitical", "disaster", "health"}
+    for row in rows:
+        assert row["triggers"].strip() and row["description"].strip(), row["id"]
+        assert row["id"] in graph and graph.nodes.at[row["id"], "kind"] == "event"
+
+
+def test_event_type_data_names_no_ticker_date_or_listed_company(graph):
+    """Rules are general: no ticker, no date, no company or security in any event-type file.
+
+    Triggers are lower-case words (a symbol such as ``ROLL`` or ``CUT`` would be written in capitals)
+    and none of them is the name of a company in the graph.
+    """
+    tickers = set(graph.securities.index.str.removeprefix("security:"))
+    companies = {str(label).casefold() for label in graph.nodes.loc[graph.nodes["kind"] == "company", "label"]}
+    date = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b|\b(19|20)\d\d\b")
+    for path in (NODES, EDGES):
+        for row in _rows(path):
+            text = " ".join(v for k, v in row.items() if k != "as_of")
+            assert "company:" not in text and "security:" not in text, row
+            assert not date.search(text), (path.name, row)
+            assert not set(re.findall(r"\b[A-Z0-9][A-Z0-9.\-]+\b", text)) & tickers, (path.name, row)
+    for row in _rows(NODES):
+        for phrase in row["triggers"].split("|"):
+            assert phrase == phrase.lower() or phrase.replace("China", "china") == phrase.replace("China", "china").lower()
+            assert phrase.strip().casefold() not in companies, (row["id"], phrase)
+
+
+def test_required_concepts_and_reversed_types_exist(graph):
+    for row in _rows(NODES):
+        for field in ("requires", "reverses"):
+            for concept in filter(None, row[field].split("|")):
+                assert concept in graph, (row["id"], field, concept)
+
+
+def test_effects_are_signed_implies_edges_to_themes(graph):
+    types = EventTypes.from_graph(graph)
+    with_effects = [t for t in types.types.values() if t.effects]
+    assert len(with_effects) >= 50
+    for kind in with_effects:
+        assert all(theme.startswith("theme:") and -1 <= w <= 1 and w for theme, w in kind.effects), kind.id
+
+
+# --- the rules, on real-world sentences --------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("headline", "theme", "sign"),
+    [
+        # reversal: a pause, truce or cut is the opposite of imposing
+        ("Trump says US will impose 25% tariff on steel and 10% on aluminum", "theme:tariffs-trade-war", 1),
+        ("Trump pauses higher reciprocal tariffs for 90 days", "theme:tariffs-trade-war", -1),
+        ("US and China agree 90-day truce in trade war", "theme:tariffs-trade-war", -1),
+        ("The President said he would hold off on new tariffs on Chinese goods", "theme:tariffs-trade-war", -1),
+        ("US and China agree to slash tariffs for 90 days after Geneva talks", "theme:tariffs-trade-war", -1),
+        ("The rates would lift the average US tariff to its highest in a century", "theme:tariffs-trade-war", 1),
+        ("US to end sanctions waivers for buyers of Iranian oil", "theme:sanctions", 1),
+        ("EU agrees to lift sanctions on Syria's banks", "theme:sanctions", -1),
+        # rates: the central bank's name says nothing, the decision does
+        ("Fed raises rates by 0.75 point, its biggest increase since 1994", "theme:interest-rates", 1),
+        ("Fed cuts rates to near zero and launches bond buying", "theme:interest-rates", -1),
+        ("Powell says Fed will be patient and flexible on rates", "theme:interest-rates", -1),
+        ("US inflation cools more than forecast in October", "theme:interest-rates", -1),
+        ("US consumer prices jump 4.2%, the most since 2008", "theme:interest-rates", 1),
+        # oil: a cut of output lifts prices; a cut refused or a price war lowers them
+        ("OPEC agrees first oil output cut since 2008", "theme:oil-prices", 1),
+        ("OPEC+ agrees another large oil output increase for June", "theme:oil-prices", -1),
+        ("Saudi Arabia slashes oil prices and plans output surge, starting a price war", "theme:oil-prices", -1),
+        ("OPEC+ talks collapse as Russia refuses deeper cuts", "theme:oil-prices", -1),
+        # resolution vs shock
+        ("Pfizer and BioNTech say Covid vaccine more than 90% effective", "theme:airlines", 1),
+        ("Pfizer and BioNTech say Covid vaccine more than 90% effective", "theme:cruise-lodging", 1),
+        ("WHO declares coronavirus outbreak a pandemic as cases surge", "theme:vaccines-pandemic", 1),
+        ("Israel and Hezbollah agree US-brokered ceasefire in Lebanon", "theme:defense-spending", -1),
+        ("Russia launches full-scale invasion of Ukraine", "theme:european-defense-spending", 1),
+        ("Saudi Arabia agreed to cut oil output", "theme:oil-prices", 1),
+        ("Dockworkers to end port strike after tentative wage deal", "theme:shipping-disruption", -1),
+        ("Dockworkers strike at US East and Gulf Coast ports", "theme:shipping-disruption", 1),
+        # export controls act on the goods named
+        ("US restricts exports of advanced chips and chipmaking tools to China", "theme:export-controls", 1),
+        ("Chinese start-up's cheap AI model rattles chip and power stocks", "theme:ai-compute", -1),
+        ("Hurricane Ian makes landfall in southwest Florida", "theme:extreme-weather", 1),
+    ],
+)
+def test_event_type_sets_the_sign(graph, headline, theme, sign):
+    assert _sign(graph, headline, theme) == sign, _effects(graph, headline)
+
+
+def test_a_threat_weighs_less_than_an_act(graph):
+    act = _effects(graph, "Trump imposes tariffs on Mexico")["theme:tariffs-trade-war"][0]
+    threat = _effects(graph, "Trump threatens to impose tariffs on Mexico")["theme:tariffs-trade-war"][0]
+    assert 0 < threat < act
+
+
+def test_a_negated_act_counts_the_other_way_at_half_weight(graph):
+    cut = _effects(graph, "Saudi Arabia agreed to cut oil output")["theme:oil-gas-supply"][0]
+    refused = _effects(graph, "Russia refused to cut oil output")["theme:oil-gas-supply"][0]
+    assert refused == pytest.approx(-0.5 * cut)
+
+
+def test_the_mention_acted_on_carries_nothing_itself(graph):
+    mentions = tag_event(ex.Event(headline="Fed cuts rates by half a point"), graph).mentions
+    fed = [m for m in mentions if m.concept == "org:fed"]
+    assert fed and all(m.sign == 0 and m.rule.startswith("event: Rate cut") for m in fed)
+
+
+def test_a_vendor_tag_the_text_contradicts_is_silenced(graph):
+    event = ex.Event(headline="Israel and Hamas agree ceasefire and hostage release deal", tags=["Geopolitics & War"])
+    tag = [m for m in tag_event(event, graph).mentions if m.origin == "tag"]
+    assert tag and tag[0].sign == 0 and "against the tag" in tag[0].rule
+
+
+def test_explain_names_the_event_type(graph):
+    event = ex.Event(id="cut", headline="OPEC+ agrees deepest oil output cut since 2020",
+                     tags=["Energy & Commodities"], market_impact=0.8)
+    impacts = ex.map_events(event, graph)
+    ticker = impacts.top("cut", 1, paths=0)["ticker"].iloc[0]
+    table = impacts.explain(ticker, "cut")
+    said = [words for cell in table["mentioned_as"] for words in cell]
+    assert any("[event: Oil supply cut" in words for words in said), said
+    assert table["contribution"].sum() == pytest.approx(impacts.matrix.loc["cut", ticker])
+
+
+def test_subject_polarity_of_event_types_reaches_companies(graph):
+    mentions = tag_event(ex.Event(headline="Moderna says its Covid vaccine is 94.5% effective"), graph).mentions
+    moderna = [m for m in mentions if m.concept == "company:moderna" and m.origin == "text"]
+    assert moderna and moderna[0].sign == 1
