@@ -11,6 +11,8 @@ an outbreak rather than more of it. The graph's event types (nodes ``event:*``, 
   budget type acts on the budget, not on every weapon it buys). Empty means the trigger alone
   names the event ("ceasefire");
 * ``reverses``: the types it undoes (a pause reverses imposing), see rule 2;
+* ``keeps``: ``yes`` when the concepts it acts on keep their own reading and the type only adds
+  its effects (drones shot down are still news of drones: counter-drone demand), see rule 3;
 * ``subject`` / ``object``: the polarity for a company named as the trigger's subject or object
   (read by the company-fortune rule, see ``_fortune``);
 * its effects, as signed ``implies`` edges from the event type to themes, with their reasoning.
@@ -33,7 +35,9 @@ The reading, per sentence, is linear in its length:
    (sign 0, their ``rule`` naming the type): the type's effects say what the story means for
    them, applied as mentions of the effect themes, each with its rule (``event: tariff paused
    (pauses)``) for ``explain()``. A type read several times in one sentence counts once, at
-   its strongest reading.
+   its strongest reading;
+4. a story is read once: the bare mentions elsewhere in it of a concept a fired type acted on
+   carry nothing (their rule says so), unless the concept takes its clause's direction.
 
 No rule names a ticker, a date or an event: the types are general readings of the news.
 """
@@ -67,6 +71,7 @@ class EventType:
     subject: float = 0.0
     object: float = 0.0
     reverses: frozenset[str] = frozenset()
+    keeps: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ class EventTypes:
                 event_id, str(row["label"]), _text(row.get("family")), frozenset(required),
                 tuple(sorted(effects.get(event_id, []))), _number(row.get("subject")), _number(row.get("object")),
                 frozenset(r.strip() for r in _text(row.get("reverses")).split("|") if r.strip()),
+                _text(row.get("keeps")).strip().lower() in ("yes", "true"),
             )
             phrases = tuple(p.strip() for p in _text(row.get("triggers")).split("|") if p.strip())
             triggers[event_id] = phrases
@@ -187,8 +193,21 @@ def _occurrences(text: str, tokens: list[tuple[int, int, str]], lexicon: EventTy
     return found
 
 
-def read_event_types(text: str, mentions: Sequence[Mention], lexicon: EventTypes) -> tuple[list[Mention], list[Mention]]:
+def read_event_types(
+    text: str,
+    mentions: Sequence[Mention],
+    lexicon: EventTypes,
+    signed_by_clause: frozenset[str] = frozenset(),
+) -> tuple[list[Mention], list[Mention]]:
     """Read the event types of a text.
+
+    Parameters
+    ----------
+    signed_by_clause : frozenset of str
+        Concepts whose mentions take the direction of their clause (see ``_context``); their
+        other mentions keep that reading. Other concepts a fired type acted on are read once for
+        the whole story: their bare mentions elsewhere carry nothing (the story about a cheap AI
+        model is not also AI demand wherever it says "AI chips").
 
     Returns
     -------
@@ -234,7 +253,8 @@ def read_event_types(text: str, mentions: Sequence[Mention], lexicon: EventTypes
             if chosen is not None:
                 at, kind = chosen
                 fired.setdefault(at, (kind, []))[1].append(index)
-                consumed.setdefault(index, f"event: {kind.label} ({occurrences[at].words})")
+                if not kind.keeps:
+                    consumed.setdefault(index, f"event: {kind.label} ({occurrences[at].words})")
         for at, occurrence in enumerate(occurrences):
             if at not in fired:
                 free = [lexicon.types[k] for k in occurrence.kinds if not lexicon.types[k].requires]
@@ -257,7 +277,17 @@ def read_event_types(text: str, mentions: Sequence[Mention], lexicon: EventTypes
                     effects.append(Mention(theme, said, occurrence.start, occurrence.end,
                                            min(1.0, abs(signed)) * confidence, "event",
                                            1 if signed > 0 else -1, rule))
-    read = [replace(m, sign=0, rule=consumed[i]) if i in consumed else m for i, m in enumerate(mentions)]
+    story: dict[str, str] = {}
+    for index, rule in consumed.items():
+        story.setdefault(mentions[index].concept, rule)
+    read = []
+    for index, mention in enumerate(mentions):
+        if index in consumed:
+            mention = replace(mention, sign=0, rule=consumed[index])
+        elif (mention.concept in story and mention.origin in _READ_ORIGINS and not mention.rule
+              and mention.concept not in signed_by_clause):
+            mention = replace(mention, sign=0, rule=f"{story[mention.concept]}, read for the story")
+        read.append(mention)
     return read, effects
 
 
@@ -289,3 +319,4 @@ def _governing(occurrences, firsts, clause_of, first: int, last: int, concept: s
     reversing = [c for c in close if c[4].reverses & present]
     _, _, _, at, kind = min(reversing or candidates, key=lambda c: c[:4])
     return at, kind
+

@@ -156,7 +156,7 @@ def tag_event(
     vocab = vocabulary_for(graph)
     text = event.text
     mentions = sign_by_sentence(text, vocab.gazetteer.find(text), vocab.sentence_signed, vocab.drivers_of)
-    mentions, effects = read_event_types(text, mentions, vocab.event_types)
+    mentions, effects = read_event_types(text, mentions, vocab.event_types, vocab.sentence_signed)
     mentions = sign_by_fortune(text, mentions, vocab.fortune_signed, vocab.fortune)
     mentions += effects
     mentions += operated_system_mentions(text, mentions, vocab.operated)
