@@ -50,7 +50,12 @@ class ImpactSettings(BaseModel):
 
     decay: float = Field(0.5, gt=0, le=1, description="factor applied at every step through the graph")
     max_hops: int = Field(4, ge=1, le=8, description="longest walk, in steps, from a mention to a company")
-    tag_confidence: float = Field(1.0, gt=0, le=1, description="confidence of a known vendor category tag")
+    tag_confidence: float = Field(
+        1.0, gt=0, le=1,
+        description="confidence of a known vendor category tag when the text names no concept of its own; "
+        "with n topical concepts named (places and category words aside) a tag counts "
+        "tag_confidence * 2 / (2 + n): broad tags weigh little beside specific text (see exposure.tagging.tag_event)",
+    )
     vendor_ticker_prior: float = Field(
         0.05, ge=0, le=1, description="confidence of a vendor ticker chip; low so it cannot dominate"
     )

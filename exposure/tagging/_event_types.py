@@ -37,7 +37,9 @@ The reading, per sentence, is linear in its length:
    (pauses)``) for ``explain()``. A type read several times in one sentence counts once, at
    its strongest reading;
 4. a story is read once: the bare mentions elsewhere in it of a concept a fired type acted on
-   carry nothing (their rule says so), unless the concept takes its clause's direction.
+   carry nothing (their rule says so), unless the concept takes its clause's direction or the
+   type's effects move it up as a bare mention does (attacks on shipping are more shipping
+   disruption wherever the story names the route).
 
 No rule names a ticker, a date or an event: the types are general readings of the news.
 """
@@ -233,7 +235,7 @@ def read_event_types(
     for number, mention in enumerate(mentions):
         if mention.start >= 0 and mention.origin in _READ_ORIGINS:
             by_sentence.setdefault(sentences.number(mention.start), []).append(number)
-    consumed: dict[int, str] = {}
+    consumed: dict[int, tuple[str, EventType]] = {}
     effects: list[Mention] = []
     for number, (start, end) in enumerate(sentences.spans):
         tokens = [(m.start(), m.end(), _folded(m.group(0))) for m in TOKEN.finditer(text, start, end)]
@@ -254,7 +256,7 @@ def read_event_types(
                 at, kind = chosen
                 fired.setdefault(at, (kind, []))[1].append(index)
                 if not kind.keeps:
-                    consumed.setdefault(index, f"event: {kind.label} ({occurrences[at].words})")
+                    consumed.setdefault(index, (f"event: {kind.label} ({occurrences[at].words})", kind))
         for at, occurrence in enumerate(occurrences):
             if at not in fired:
                 free = [lexicon.types[k] for k in occurrence.kinds if not lexicon.types[k].requires]
@@ -278,12 +280,14 @@ def read_event_types(
                                            min(1.0, abs(signed)) * confidence, "event",
                                            1 if signed > 0 else -1, rule))
     story: dict[str, str] = {}
-    for index, rule in consumed.items():
-        story.setdefault(mentions[index].concept, rule)
+    for index, (rule, kind) in consumed.items():
+        concept = mentions[index].concept
+        if not any(theme == concept and weight > 0 for theme, weight in kind.effects):
+            story.setdefault(concept, rule)
     read = []
     for index, mention in enumerate(mentions):
         if index in consumed:
-            mention = replace(mention, sign=0, rule=consumed[index])
+            mention = replace(mention, sign=0, rule=consumed[index][0])
         elif (mention.concept in story and mention.origin in _READ_ORIGINS and not mention.rule
               and mention.concept not in signed_by_clause):
             mention = replace(mention, sign=0, rule=f"{story[mention.concept]}, read for the story")

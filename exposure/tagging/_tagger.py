@@ -9,6 +9,7 @@ from exposure.tagging._context import localize, operated_system_mentions, sign_b
 from exposure.tagging._event_types import EventTypes, read_event_types
 from exposure.tagging._fortune import FortuneLexicon, default_rows, quiet_bare_mentions, sign_by_fortune
 from exposure.tagging._gazetteer import Gazetteer, Mention, resolve_tag, tag_lookup
+from exposure.tagging._sense import SenseList, default_senses
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Vocabulary:
     variants: dict[str, list[tuple[str, str]]]
     regions_of: dict[str, frozenset[str]]
     fortune_signed: frozenset[str] = frozenset()
+    senses: SenseList = SenseList(())
     event_types: EventTypes | None = None
     fortune: FortuneLexicon | None = None
     tag_effects: dict[str, dict[str, float]] | None = None
@@ -76,6 +78,7 @@ class Vocabulary:
             variants=variants,
             regions_of=regions_of,
             fortune_signed=fortune_signed,
+            senses=default_senses().for_concepts(frozenset(nodes.index)),
             event_types=event_types,
             fortune=FortuneLexicon.from_rows([*default_rows(), *event_types.fortune_rows()]),
             tag_effects=tag_effects,
@@ -106,6 +109,25 @@ def _regional_variants(nodes, edges) -> tuple[dict[str, list[tuple[str, str]]], 
         shared = set.intersection(*(of_country[c] for c in countries))
         regions_of[region] = frozenset(shared | {region})
     return variants, regions_of
+
+
+TAG_HALF = 2
+"""Distinct topical concepts named in a text at which a vendor category tag counts half."""
+_NOT_TOPICS = ("country:", "region:", "tag:")
+
+
+def vendor_tag_weight(tag_confidence: float, mentions) -> float:
+    """Confidence of a vendor category tag, given the text's own mentions.
+
+    Places and category words ("technology") do not count as topical concepts.
+
+    >>> named = [Mention("theme:regulation-antitrust", "antitrust", 0, 9, 1.0),
+    ...          Mention("company:alphabet", "Google", 20, 26, 1.0), Mention("country:US", "US", 30, 32, 1.0)]
+    >>> vendor_tag_weight(1.0, []), vendor_tag_weight(1.0, named)
+    (1.0, 0.5)
+    """
+    named = {m.concept for m in mentions if m.start >= 0 and not m.concept.startswith(_NOT_TOPICS)}
+    return tag_confidence * TAG_HALF / (TAG_HALF + len(named))
 
 
 _CACHE: dict[str, Vocabulary] = {}
@@ -144,7 +166,11 @@ def tag_event(
     event : Event
     graph : KnowledgeGraph
     tag_confidence : float, default 1.0
-        Confidence given to a vendor category tag that the taxonomy knows.
+        Confidence of a vendor category tag that the taxonomy knows, when the text names no
+        concept of its own. A broad tag ("Technology & Innovation") says less than the concepts
+        the text names, so each tag's confidence is ``tag_confidence * TAG_HALF / (TAG_HALF + n)``
+        with ``n`` the distinct topical concepts (not places or category words) the text names:
+        full weight for a bare headline, half with two concepts, a tenth with eighteen.
     vendor_ticker_prior : float, default 0.05
         Confidence given to a vendor ticker chip: the terminal's chips are often its own
         symbol or loosely related, so they must not dominate what the text says.
@@ -155,19 +181,21 @@ def tag_event(
     """
     vocab = vocabulary_for(graph)
     text = event.text
-    mentions = sign_by_sentence(text, vocab.gazetteer.find(text), vocab.sentence_signed, vocab.drivers_of)
+    mentions = sign_by_sentence(text, vocab.senses.read(text, vocab.gazetteer.find(text)), vocab.sentence_signed,
+                                vocab.drivers_of)
     mentions, effects = read_event_types(text, mentions, vocab.event_types, vocab.sentence_signed)
     mentions = sign_by_fortune(text, mentions, vocab.fortune_signed, vocab.fortune)
     mentions += effects
     mentions += operated_system_mentions(text, mentions, vocab.operated)
     mentions = localize(text, mentions, vocab.variants, vocab.regions_of)
     unknown_tags = []
+    tag_weight = vendor_tag_weight(tag_confidence, mentions)
     for tag in event.tags:
         node = resolve_tag(vocab.tags, tag)
         if node is None:
             unknown_tags.append(tag)
         else:
-            mentions.append(_tag_mention(node, tag, tag_confidence, effects, vocab.tag_effects))
+            mentions.append(_tag_mention(node, tag, tag_weight, effects, vocab.tag_effects))
     unknown_tickers = []
     for ticker in event.vendor_tickers:
         security = graph.resolve_ticker(ticker)

@@ -100,7 +100,9 @@ def test_invasion_helps_defense_and_producers_and_hurts_airlines(impacts):
 def test_small_border_story_stays_small(impacts):
     vilnius = impacts.matrix.loc["vilnius-airport-2025-10-24"]
     germany = impacts.matrix.loc["germany-debt-brake-2025-03-04"]
-    assert _themes(impacts, "vilnius-airport-2025-10-24", 1) == ["theme:border-security"]
+    # the text names both the airport and the border closures; the vendor's war tag no longer
+    # tips the balance to border security alone (tags weigh little beside named concepts)
+    assert "theme:border-security" in _themes(impacts, "vilnius-airport-2025-10-24", 2)
     assert vilnius.abs().max() < 0.2 * germany.abs().max()
     assert all(vilnius[t] < 0 for t in AIRLINES)
 
