@@ -29,8 +29,8 @@ The reading, per sentence, is linear in its length:
    rates, tariffs or oil output, takes the type of the concept it acts on), except that a type
    that ``reverses`` another (pause reverses imposing, ceasefire reverses attack) wins over it
    in the same clause or two words apart ("hold off on new tariffs"): in "pauses higher tariffs" the pause acts on the whole phrase. A trigger
-   of a type with no requirement applies when it governs no mention, unless a type read in the
-   same clause reverses it;
+   of types with no requirement reads all of them when it governs no mention, unless a type
+   read in the same clause reverses one;
 3. the mentions of the fired type's required concepts within reach carry nothing themselves
    (sign 0, their ``rule`` naming the type): the type's effects say what the story means for
    them, applied as mentions of the effect themes, each with its rule (``event: tariff paused
@@ -83,6 +83,7 @@ class EventTypes:
     types: dict[str, EventType]
     by_head: dict[str, tuple[Trigger, ...]]
     triggers: dict[str, tuple[str, ...]]
+    required: frozenset[str] = frozenset()
 
     @classmethod
     def from_graph(cls, graph, modifiers: FortuneLexicon | None = None) -> EventTypes:
@@ -115,7 +116,8 @@ class EventTypes:
             for trigger in found:
                 if trigger.kind in ("negation", "hedge"):
                     by_head.setdefault(head, []).append(trigger)
-        return cls(types, {head: tuple(found) for head, found in by_head.items()}, triggers)
+        required = frozenset().union(*(kind.requires for kind in types.values()))
+        return cls(types, {head: tuple(found) for head, found in by_head.items()}, triggers, required)
 
     def fortune_rows(self) -> list[dict[str, str]]:
         """Company-fortune rows of the types with a subject or object polarity ("fined": -1 for
@@ -158,15 +160,17 @@ class _Occurrence:
     words: str
 
 
-def _occurrences(text: str, tokens: list[tuple[int, int, str]], lexicon: EventTypes) -> list[_Occurrence]:
-    """Triggers of one sentence in text order, each with the weight its modifiers give it."""
-    words = [w for _, _, w in tokens]
+def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: EventTypes) -> list[_Occurrence]:
+    """Triggers of one sentence in text order, each with the weight its modifiers give it.
+
+    ``starts``, ``ends`` and ``words`` are the sentence's tokens; ``heads`` the positions whose word
+    starts some trigger (the rest of the sentence is never looked at).
+    """
     negation = hedge = (-WINDOW - 1, -WINDOW - 1)
     found: list[_Occurrence] = []
-    i = 0
-    while i < len(words):
+    for i in heads:
         longest, kinds = None, []
-        for trigger in lexicon.by_head.get(words[i], ()):
+        for trigger in lexicon.by_head[words[i]]:
             last = _match(trigger, words, i)
             if last is None or (longest is not None and last < longest):
                 continue
@@ -174,24 +178,20 @@ def _occurrences(text: str, tokens: list[tuple[int, int, str]], lexicon: EventTy
                 longest, kinds = last, []
             kinds.append(trigger.kind)
         if longest is None:
-            i += 1
             continue
         if "negation" in kinds:
             negation = (i, longest)
         elif "hedge" in kinds:
             hedge = (i, longest)
-        else:
-            weight, said = 1.0, text[tokens[i][0]:tokens[longest][1]]
+        elif not (found and found[-1].last >= longest):
+            weight, said = 1.0, text[starts[i]:ends[longest]]
             if i - negation[1] <= WINDOW:
                 weight = -MODIFIER_WEIGHT
-                said = f"{text[tokens[negation[0]][0]:tokens[negation[1]][1]]} .. {said}"
+                said = f"{text[starts[negation[0]]:ends[negation[1]]]} .. {said}"
             if i - hedge[1] <= WINDOW:
                 weight *= MODIFIER_WEIGHT
-                said = f"{text[tokens[hedge[0]][0]:tokens[hedge[1]][1]]} .. {said}"
-            kinds = tuple(dict.fromkeys(kinds))
-            if not (found and found[-1].last >= longest):
-                found.append(_Occurrence(i, longest, tokens[i][0], tokens[longest][1], kinds, weight, said))
-        i += 1
+                said = f"{text[starts[hedge[0]]:ends[hedge[1]]]} .. {said}"
+            found.append(_Occurrence(i, longest, starts[i], ends[longest], tuple(dict.fromkeys(kinds)), weight, said))
     return found
 
 
@@ -233,39 +233,54 @@ def read_event_types(
     sentences = _Sentences(text)
     by_sentence: dict[int, list[int]] = {}
     for number, mention in enumerate(mentions):
-        if mention.start >= 0 and mention.origin in _READ_ORIGINS:
+        if mention.start >= 0 and mention.origin in _READ_ORIGINS and mention.concept in lexicon.required:
             by_sentence.setdefault(sentences.number(mention.start), []).append(number)
     consumed: dict[int, tuple[str, EventType]] = {}
     effects: list[Mention] = []
-    for number, (start, end) in enumerate(sentences.spans):
-        tokens = [(m.start(), m.end(), _folded(m.group(0))) for m in TOKEN.finditer(text, start, end)]
-        occurrences = _occurrences(text, tokens, lexicon)
+    tokens = list(TOKEN.finditer(text))
+    all_words = [_folded(m.group(0)) for m in tokens]
+    heads_of: dict[int, list[int]] = {}
+    number, sentence_end = -1, -1
+    for position, word in enumerate(all_words):
+        if word in lexicon.by_head:
+            where = tokens[position].start()
+            if where >= sentence_end:
+                number = sentences.number(where)
+                sentence_end = sentences.spans[number][1]
+            heads_of.setdefault(number, []).append(position)
+    for number, heads in heads_of.items():
+        start, end = sentences.spans[number]
+        lo = bisect_left(tokens, start, key=_start)
+        hi = bisect_left(tokens, end, lo=lo, key=_start)
+        words = all_words[lo:hi]
+        starts = [m.start() for m in tokens[lo:hi]]
+        ends = [m.end() for m in tokens[lo:hi]]
+        occurrences = _occurrences(text, starts, ends, words, [h - lo for h in heads], lexicon)
         if not occurrences:
             continue
-        starts = [s for s, _, _ in tokens]
         firsts = [o.first for o in occurrences]
-        clause_of = [sentences.clause_key(number, o.start) for o in occurrences]
+        clause_of = _ClauseOf(sentences, number, occurrences)
         fired: dict[int, tuple[EventType, list[int]]] = {}
         for index in by_sentence.get(number, ()):
             mention = mentions[index]
-            first = min(bisect_left(starts, mention.start), len(tokens) - 1)
+            first = min(bisect_left(starts, mention.start), len(starts) - 1)
             last = min(max(first, bisect_left(starts, mention.end) - 1), first + _LONGEST_MENTION)
-            chosen = _governing(occurrences, firsts, clause_of, first, last, mention.concept,
-                                sentences.clause_key(number, mention.start), lexicon)
+            chosen = _governing(occurrences, firsts, clause_of, first, last, mention, lexicon)
             if chosen is not None:
                 at, kind = chosen
                 fired.setdefault(at, (kind, []))[1].append(index)
                 if not kind.keeps:
                     consumed.setdefault(index, (f"event: {kind.label} ({occurrences[at].words})", kind))
+        readings = [(at, kind, acted_on) for at, (kind, acted_on) in fired.items()]
         for at, occurrence in enumerate(occurrences):
             if at not in fired:
-                free = [lexicon.types[k] for k in occurrence.kinds if not lexicon.types[k].requires]
-                if free:
-                    fired[at] = (free[0], [])
-        undone = {(clause_of[at], reversed_id) for at, (kind, _) in fired.items() for reversed_id in kind.reverses}
-        fired = {at: found for at, found in fired.items() if (clause_of[at], found[0].id) not in undone}
+                readings.extend((at, lexicon.types[k], []) for k in occurrence.kinds if not lexicon.types[k].requires)
+        read_ids = {kind.id for _, kind, _ in readings}
+        if any(kind.reverses & read_ids for _, kind, _ in readings):
+            undone = {(clause_of[at], r) for at, kind, _ in readings for r in kind.reverses}
+            readings = [(at, kind, on) for at, kind, on in readings if (clause_of[at], kind.id) not in undone]
         strongest: dict[str, tuple[_Occurrence, EventType, list[int]]] = {}
-        for at, (kind, acted_on) in sorted(fired.items()):
+        for at, kind, acted_on in sorted(readings, key=lambda r: r[0]):
             occurrence = occurrences[at]
             if kind.id not in strongest or abs(occurrence.weight) > abs(strongest[kind.id][0].weight):
                 strongest[kind.id] = (occurrence, kind, acted_on)
@@ -295,7 +310,28 @@ def read_event_types(
     return read, effects
 
 
-def _governing(occurrences, firsts, clause_of, first: int, last: int, concept: str, clause, lexicon: EventTypes):
+def _start(match) -> int:
+    return match.start()
+
+
+class _ClauseOf:
+    """Clause of each trigger of a sentence, cut only when a rule asks (most sentences never do)."""
+
+    def __init__(self, sentences: _Sentences, number: int, occurrences: Sequence[_Occurrence]) -> None:
+        self.sentences, self.number, self.occurrences = sentences, number, occurrences
+        self.found: dict[int, tuple[int, int] | None] = {}
+
+    def __getitem__(self, at: int):
+        if at not in self.found:
+            self.found[at] = self.sentences.clause_key(self.number, self.occurrences[at].start)
+        return self.found[at]
+
+    def of(self, position: int):
+        return self.sentences.clause_key(self.number, position)
+
+
+def _governing(occurrences, firsts, clause_of: _ClauseOf, first: int, last: int, mention: Mention,
+               lexicon: EventTypes):
     """The trigger that governs a mention of ``concept`` at words ``first..last``, and its type.
 
     Candidates are the triggers within ``REACH`` words whose type requires the concept. A type
@@ -313,12 +349,15 @@ def _governing(occurrences, firsts, clause_of, first: int, last: int, concept: s
             continue
         for order, kind_id in enumerate(occurrence.kinds):
             kind = lexicon.types[kind_id]
-            if concept in kind.requires:
+            if mention.concept in kind.requires:
                 candidates.append((distance, occurrence.first > last, order, at, kind))
                 break
     if not candidates:
         return None
-    close = [c for c in candidates if clause_of[c[3]] == clause or c[0] <= _ADJACENT]
+    if len(candidates) == 1:
+        return candidates[0][3], candidates[0][4]
+    clause = clause_of.of(mention.start)
+    close = [c for c in candidates if c[0] <= _ADJACENT or clause_of[c[3]] == clause]
     present = {c[4].id for c in close}
     reversing = [c for c in close if c[4].reverses & present]
     _, _, _, at, kind = min(reversing or candidates, key=lambda c: c[:4])
