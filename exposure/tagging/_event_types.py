@@ -23,7 +23,9 @@ The reading, per sentence, is linear in its length:
    and run past it, one wholly inside another is part of it: "end sanctions waivers" is one
    act, not an end and a waiver); a negation among the four words before it
    (not, refuses to, fails to) turns it the other way at half weight, a hedge (may, threatens,
-   considers) halves it: a threat weighs less than an act;
+   considers) halves it: a threat weighs less than an act; a shortfall after it ("rose 7.7%,
+   below forecasts", ``SHORTFALL``) also turns it the other way at half weight: the surprise is
+   what moves prices;
 2. every mention of a required concept is governed by one trigger within ``REACH`` words: the
    nearest of those whose type requires it (so a trigger shared by several types, "cut" for
    rates, tariffs or oil output, takes the type of the concept it acts on), except that a type
@@ -56,6 +58,10 @@ from exposure.tagging._gazetteer import Mention
 from exposure.tagging._normalize import TOKEN, normalize_token
 
 REACH = 10
+SHORTFALL = ("less than expected", "less than forecast", "smaller than expected", "fewer than expected",
+             "below expectations", "below forecasts", "below forecast", "short of expectations",
+             "short of forecasts", "undershot")
+SHORTFALL_REACH = 10
 _LONGEST_MENTION = 12
 _ADJACENT = 2
 _READ_ORIGINS = ("text", "context")
@@ -116,6 +122,9 @@ class EventTypes:
             for trigger in found:
                 if trigger.kind in ("negation", "hedge"):
                     by_head.setdefault(head, []).append(trigger)
+        for phrase in SHORTFALL:
+            trigger = _trigger(phrase, "shortfall")
+            by_head.setdefault(trigger.parts[0][0], []).append(trigger)
         required = frozenset().union(*(kind.requires for kind in types.values()))
         return cls(types, {head: tuple(found) for head, found in by_head.items()}, triggers, required)
 
@@ -168,6 +177,7 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
     """
     negation = hedge = (-WINDOW - 1, -WINDOW - 1)
     found: list[_Occurrence] = []
+    shortfalls: list[tuple[int, int]] = []
     for i in heads:
         longest, kinds = None, []
         for trigger in lexicon.by_head[words[i]]:
@@ -179,7 +189,9 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
             kinds.append(trigger.kind)
         if longest is None:
             continue
-        if "negation" in kinds:
+        if "shortfall" in kinds:
+            shortfalls.append((i, longest))
+        elif "negation" in kinds:
             negation = (i, longest)
         elif "hedge" in kinds:
             hedge = (i, longest)
@@ -192,6 +204,12 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
                 weight *= MODIFIER_WEIGHT
                 said = f"{text[starts[hedge[0]]:ends[hedge[1]]]} .. {said}"
             found.append(_Occurrence(i, longest, starts[i], ends[longest], tuple(dict.fromkeys(kinds)), weight, said))
+    for first, last in shortfalls:
+        before = [n for n, o in enumerate(found) if o.last < first and first - o.last <= SHORTFALL_REACH]
+        if before:
+            o = found[before[-1]]
+            found[before[-1]] = replace(o, weight=-MODIFIER_WEIGHT * o.weight,
+                                        words=f"{o.words} .. {text[starts[first]:ends[last]]}")
     return found
 
 

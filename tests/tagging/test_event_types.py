@@ -169,3 +169,12 @@ def test_subject_polarity_of_event_types_reaches_companies(graph):
     mentions = tag_event(ex.Event(headline="Moderna says its Covid vaccine is 94.5% effective"), graph).mentions
     moderna = [m for m in mentions if m.concept == "company:moderna" and m.origin == "text"]
     assert moderna and moderna[0].sign == 1
+
+
+@pytest.mark.parametrize(("headline", "sign"), [
+    ("US consumer prices rose 7.7% in the year to October, below forecasts", -1),
+    ("Consumer prices rose less than expected in May", -1),
+    ("US consumer prices rose more than expected in May", 1),
+])
+def test_a_shortfall_after_the_act_is_the_surprise_that_counts(graph, headline, sign):
+    assert _sign(graph, headline, "theme:interest-rates") == sign, _effects(graph, headline)
