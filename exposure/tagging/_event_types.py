@@ -181,7 +181,7 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
     for i in heads:
         longest, kinds = None, []
         for trigger in lexicon.by_head[words[i]]:
-            last = _match(trigger, words, i)
+            last = i if trigger.parts == ((words[i],),) else _match(trigger, words, i)
             if last is None or (longest is not None and last < longest):
                 continue
             if longest is None or last > longest:
@@ -257,21 +257,25 @@ def read_event_types(
     effects: list[Mention] = []
     tokens = list(TOKEN.finditer(text))
     all_words = [_folded(m.group(0)) for m in tokens]
+    by_head = lexicon.by_head
+    positions = [p for p, word in enumerate(all_words) if word in by_head]
+    if not positions:
+        return list(mentions), []
+    token_starts = [m.start() for m in tokens]
     heads_of: dict[int, list[int]] = {}
     number, sentence_end = -1, -1
-    for position, word in enumerate(all_words):
-        if word in lexicon.by_head:
-            where = tokens[position].start()
-            if where >= sentence_end:
-                number = sentences.number(where)
-                sentence_end = sentences.spans[number][1]
-            heads_of.setdefault(number, []).append(position)
+    for position in positions:
+        where = token_starts[position]
+        if where >= sentence_end:
+            number = sentences.number(where)
+            sentence_end = sentences.spans[number][1]
+        heads_of.setdefault(number, []).append(position)
     for number, heads in heads_of.items():
         start, end = sentences.spans[number]
-        lo = bisect_left(tokens, start, key=_start)
-        hi = bisect_left(tokens, end, lo=lo, key=_start)
+        lo = bisect_left(token_starts, start)
+        hi = bisect_left(token_starts, end, lo=lo)
         words = all_words[lo:hi]
-        starts = [m.start() for m in tokens[lo:hi]]
+        starts = token_starts[lo:hi]
         ends = [m.end() for m in tokens[lo:hi]]
         occurrences = _occurrences(text, starts, ends, words, [h - lo for h in heads], lexicon)
         if not occurrences:
@@ -326,10 +330,6 @@ def read_event_types(
             mention = replace(mention, sign=0, rule=f"{story[mention.concept]}, read for the story")
         read.append(mention)
     return read, effects
-
-
-def _start(match) -> int:
-    return match.start()
 
 
 class _ClauseOf:
