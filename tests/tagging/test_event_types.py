@@ -178,3 +178,7 @@ def test_subject_polarity_of_event_types_reaches_companies(graph):
 ])
 def test_a_shortfall_after_the_act_is_the_surprise_that_counts(graph, headline, sign):
     assert _sign(graph, headline, "theme:interest-rates") == sign, _effects(graph, headline)
+
+
+def test_drugs_named_for_price_negotiation_are_drug_price_policy(graph):
+    assert _sign(graph, "Medicare names first ten drugs for price negotiation", "theme:drug-pricing-policy") == 1

@@ -28,6 +28,8 @@ OTHER_SENSES = [
     ("The bill cuts corporate tax rates to 21% from 35%.", "theme:interest-rates", None),
     ("The unemployment rate fell to 3.5%, a 50-year low.", "theme:interest-rates", None),
     ("US consumer prices jump 4.2%, the most since 2008.", "theme:consumer-demand", "theme:interest-rates"),
+    ("Medicare will negotiate the prices of ten drugs under the Inflation Reduction Act.", "theme:climate-policy",
+     "theme:drug-pricing-policy"),
     ("The consumer price index rose 0.1% in August when economists expected a decline.", "tag:consumer", None),
     ("Investigators are looking at whether power lines owned by the utility sparked the wildfire.",
      "theme:grid-infrastructure", "theme:utility-liability"),
