@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exposure.events import Event
-from exposure.tagging._context import localize, operated_system_mentions, sign_by_sentence
+from exposure.tagging._context import localize, sign_by_sentence
 from exposure.tagging._fortune import quiet_bare_mentions, sign_by_fortune
 from exposure.tagging._gazetteer import Gazetteer, Mention, resolve_tag, tag_lookup
+from exposure.tagging._roles import operated_system_mentions
 
 
 @dataclass(frozen=True)

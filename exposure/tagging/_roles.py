@@ -1,0 +1,280 @@
+"""Roles of countries in a clause, and the systems an operator brings into a story.
+
+A country or organisation named in the same sentence as a theme may bring in the systems it
+operates that serve the theme (graph ``operates`` edges, systems ``implies`` themes): "Lithuania
+asks for more air defences" is news for NASAMS and RBS 70, and through ``makes`` for their makers.
+Whether it should depends on the country's **role** in its clause:
+
+* **actor** of an attack (the subject of an active attack word, "Iran launches drones at Israel",
+  "a US drone strike", or the one after *by* in a passive, "Israel was attacked by Iran"): its own
+  systems are **not** activated. An attacker spends its own weapons, and the story says nothing
+  about buying them: "the US struck Iran ... from submarines" must not make the maker of US naval
+  air defences the story's first name, nor may Russia's or Iran's own (often unlisted) drones lift
+  whatever listed company makes systems that the attacker happens to operate for other missions;
+* **target** (the object of an attack word, "attacked Poland", "strikes hit sites near Kyiv",
+  after a target preposition, "missiles at Israel", "strikes in Lithuania", or the subject of a
+  passive, "Israel was hit"): its **defences** are activated, the systems that serve the theme
+  and a *defence theme* of the data file (air and missile defence, counter-drone). A target
+  defends with its air defences, counter-drone systems and interceptors, uses them up and
+  replenishes them; its own drones, artillery and strike missiles are not what the attack on it
+  makes anyone buy ("Russian drones struck Ukraine" is news for Ukraine's air defences, not for
+  the maker of its loitering munitions);
+* **buyer** (a clause of procurement, request or defence: "Lithuania asks NATO for more air
+  defences", "Germany orders Patriot systems", "Poland to buy", "replenish stocks", "approves the
+  sale", "budget for"): its systems **are** activated, since what a country buys more of is what
+  it already operates. The other side of a sale ("the US approves the sale to Poland") is read the
+  same way: a sale moves the systems both sides operate;
+* a country in a clause with none of these words keeps the reading the graph had before roles
+  (its systems are activated): "intercepted by Israeli and US air defences" names defenders.
+
+The words are listed, each with its reasoning, in ``data/country_roles.csv`` (no tickers, dates or
+events): *attack* words; *attack_if_aimed* words (launch, fire, hit), attacks only when a target
+preposition or *by* follows them in the clause or the clause holds an unambiguous attack word
+("Germany launches an air-defence programme" is no attack); *procurement* words, unless an attack
+word follows within two words ("ordered strikes on" is a command to attack, not an order of
+goods); *target* prepositions; the *agent* marker *by*; and the *defence themes* (graph theme
+ids) whose systems a target brings in.
+
+How a role is read, within the clause cut as for sentence-signed themes (see ``_context``; a
+clause that begins right after a break word that is a target preposition, "strikes on | Gaza", is
+read together with the clause before it):
+
+1. a mention that follows *by*, or a target preposition, within three words and after an attack
+   word of its clause is the actor, or the target;
+2. otherwise the nearest trigger decides, as in the company-fortune rule (``_fortune``): the first
+   trigger after the mention (the mention is its subject) or the last before it (its object),
+   whichever is closer, a tie going to the subject. The subject of an attack is its actor, of a
+   passive attack (after *be, was, were, is, are, been, being, get, got*, or followed by *by*) its
+   target; the object of an attack is its target; both sides of a procurement word are buyers.
+
+**Directly named systems** are left as they are: "Tomahawk", "Patriot" or "Shahed" named in the
+text reach their makers through ``makes`` and their themes through ``implies`` whatever the
+role of whoever fires them. A strike with a listed maker's missiles uses up stock its operator
+buys again (a mildly positive, replenishment reading, which the mention's weight already
+carries); an attacker's own drones with an unlisted maker reach no listed maker through
+``makes``, and the themes they imply (counter-drone, air defence) are the defences of the target.
+What the role reading removes is the step from a *country name* to the systems it operates.
+
+Every mention this stage produces carries its reading as ``rule``, shown by
+``EventImpacts.explain()``: ``operator: Lithuania (buyer: requested) -> system:nasams``.
+
+Time is linear in the text: the clauses of a sentence holding both an operator and a theme are
+joined and tokenised once, and each mention finds its nearest trigger by bisection.
+"""
+
+from __future__ import annotations
+
+import csv
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from exposure.tagging._context import _folded, _Sentences
+from exposure.tagging._fortune import _BY, _PASSIVE_BEFORE
+from exposure.tagging._gazetteer import Mention
+from exposure.tagging._normalize import TOKEN, normalize_token
+
+ROLES_FILE = "country_roles.csv"
+KINDS = ("attack", "attack_if_aimed", "procurement", "target", "agent", "defence_theme")
+REACH = 3
+COMMAND_REACH = 2
+
+
+@dataclass(frozen=True)
+class RoleLexicon:
+    """The role words of ``data/country_roles.csv`` (folded word -> kind) and its defence themes."""
+
+    kinds: dict[str, str]
+    defence_themes: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_rows(cls, rows) -> RoleLexicon:
+        rows = [(row["term"].strip(), row["kind"].strip()) for row in rows]
+        return cls({normalize_token(term): kind for term, kind in rows if kind != "defence_theme"},
+                   frozenset(term for term, kind in rows if kind == "defence_theme"))
+
+
+@lru_cache(maxsize=1)
+def default_roles() -> RoleLexicon:
+    """The role words shipped with the package (``exposure/tagging/data/country_roles.csv``).
+
+    >>> default_roles().kinds["strike"], default_roles().kinds["at"]
+    ('attack', 'target')
+    """
+    with (resources.files("exposure.tagging") / "data" / ROLES_FILE).open(encoding="utf-8") as handle:
+        return RoleLexicon.from_rows(list(csv.DictReader(handle)))
+
+
+@dataclass(frozen=True)
+class _RoleClause:
+    """The words of one clause and its role triggers: ``(word index, kind, passive)`` in order."""
+
+    text: str
+    tokens: list[tuple[int, int, str]]
+    starts: list[int]
+    triggers: list[tuple[int, str, bool]]
+    at: list[int]
+    attacks: list[int]
+    lexicon: RoleLexicon
+
+    def _words(self, first: int, last: int) -> str:
+        return self.text[self.tokens[first][0]:self.tokens[last][1]]
+
+    def role(self, start: int, end: int) -> tuple[str, str]:
+        """``(role, words)`` of a mention at ``[start, end)``: actor, target, buyer or ``""``."""
+        first = bisect_left(self.starts, start)
+        last = bisect_left(self.starts, end) - 1
+        if first > last or not self.triggers:
+            return "", ""
+        after = bisect_left(self.at, first)
+        previous = self.at[after - 1] if after > 0 else -1
+        for j in range(first - 1, max(previous, first - 1 - REACH), -1):
+            kind = self.lexicon.kinds.get(self.tokens[j][2])
+            attack = bisect_left(self.attacks, j) - 1
+            if kind in ("agent", "target") and attack >= 0:
+                words = f"{self._words(self.attacks[attack], self.attacks[attack])} .. {self._words(j, j)}"
+                return ("actor" if kind == "agent" else "target"), words
+        choices = []
+        if after < len(self.triggers):
+            index, kind, passive = self.triggers[after]
+            subject_role = "buyer" if kind == "procurement" else ("target" if passive else "actor")
+            choices.append((index - last, 0, subject_role, index))
+        if after > 0:
+            index, kind, _ = self.triggers[after - 1]
+            choices.append((first - index, 1, "buyer" if kind == "procurement" else "target", index))
+        _, _, role, index = min(choices)
+        return role, self._words(index, index)
+
+
+def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleClause:
+    """Scan one clause for role triggers.
+
+    Examples
+    --------
+    >>> text = "Russia strikes Ukraine with drones"
+    >>> clause = read_roles(text, 0, len(text), default_roles())
+    >>> clause.role(0, 6), clause.role(15, 22)
+    (('actor', 'strikes'), ('target', 'strikes'))
+    """
+    tokens = [(m.start(), m.end(), _folded(m.group(0))) for m in TOKEN.finditer(text, start, end)]
+    words = [w for _, _, w in tokens]
+    kinds = [lexicon.kinds.get(w) for w in words]
+    last_aim = max((i for i, kind in enumerate(kinds) if kind in ("target", "agent")), default=-1)
+    unambiguous = "attack" in kinds
+    attacks = [i for i, kind in enumerate(kinds)
+               if kind == "attack" or (kind == "attack_if_aimed" and (unambiguous or last_aim > i))]
+    attack_set = set(attacks)
+    triggers = []
+    for i, kind in enumerate(kinds):
+        if i in attack_set:
+            passive = (any(w in _PASSIVE_BEFORE for w in words[max(0, i - 2):i])
+                       or (i + 1 < len(words) and words[i + 1] == _BY))
+            triggers.append((i, "attack", passive))
+        elif kind == "procurement" and not attack_set & set(range(i + 1, i + 1 + COMMAND_REACH)):
+            triggers.append((i, "procurement", False))
+    return _RoleClause(text, tokens, [s for s, _, _ in tokens], triggers, [i for i, _, _ in triggers], attacks,
+                       lexicon)
+
+
+def _joined_clauses(sentences: _Sentences, number: int, lexicon: RoleLexicon) -> list[tuple[int, int]]:
+    """Character span of the role clause of every clause of a sentence, by clause number.
+
+    A clause that begins right after a break word that is a target preposition ("strikes on |
+    Gaza") is joined to the clause before it.
+    """
+    text = sentences.text
+    start, end = sentences.spans[number]
+    key = sentences.clause_key(number, end - 1)
+    count = 1 if key is None else key[1] + 1
+    spans = [sentences.clause_span(number, clause) for clause in range(count)] if key else [(start, end)]
+    runs: list[list[int]] = []
+    for clause, (clause_start, _) in enumerate(spans):
+        before = None
+        for match in TOKEN.finditer(text, max(start, clause_start - 12), clause_start):
+            before = match
+        joins = (clause > 0 and before is not None and not text[before.end():clause_start].strip()
+                 and lexicon.kinds.get(_folded(before.group(0))) == "target")
+        if joins:
+            runs[-1].append(clause)
+        else:
+            runs.append([clause])
+    joined = [(0, 0)] * count
+    for run in runs:
+        for clause in run:
+            joined[clause] = (spans[run[0]][0], spans[run[-1]][1])
+    return joined
+
+
+def operated_system_mentions(
+    text: str,
+    mentions: Sequence[Mention],
+    operated: dict[str, list[tuple[str, float, frozenset[str]]]],
+    lexicon: RoleLexicon | None = None,
+) -> list[Mention]:
+    """Systems activated by an operator and a theme they serve named in one sentence.
+
+    The operator's role in its clause decides (see the module docstring): a buyer brings in its
+    systems that serve the theme, a target those of them that defend, the actor of an attack none. The systems share one unit of
+    activation in proportion to the ``operates`` weights, times the lower confidence of the two
+    mentions.
+
+    Parameters
+    ----------
+    operated : dict
+        Operator id -> ``[(system id, operates weight, themes the system implies), ...]``.
+    lexicon : RoleLexicon, optional
+        Default: the words shipped with the package.
+
+    Examples
+    --------
+    >>> text = "Iran fired missiles at Israel."
+    >>> missiles = "theme:air-missile-defense"
+    >>> found = [Mention("country:IR", "Iran", 0, 4, 1.0), Mention(missiles, "missiles", 11, 19, 1.0),
+    ...          Mention("country:IL", "Israel", 23, 29, 1.0)]
+    >>> operated = {"country:IL": [("system:iron-dome", 0.3, frozenset({missiles}))],
+    ...             "country:IR": [("system:bavar-373", 0.3, frozenset({missiles}))]}
+    >>> [(m.concept, m.rule) for m in operated_system_mentions(text, found, operated)]
+    [('system:iron-dome', 'operator: Israel (target: fired .. at) -> system:iron-dome')]
+    """
+    lexicon = lexicon or default_roles()
+    sentences = _Sentences(text)
+    by_sentence: dict[int, list[Mention]] = {}
+    for mention in mentions:
+        if mention.start >= 0 and mention.sign > 0:
+            by_sentence.setdefault(sentences.number(mention.start), []).append(mention)
+    found = []
+    serving_of: dict[tuple[str, str, bool], list[tuple[str, float]]] = {}
+    clauses: dict[tuple[int, int], _RoleClause] = {}
+    for number, group in sorted(by_sentence.items()):
+        themes = sorted({m.concept: m for m in group if m.concept.startswith("theme:")}.items())
+        operators = [m for m in group if m.concept in operated]
+        if not themes or not operators:
+            continue
+        start, end = sentences.spans[number]
+        joined = _joined_clauses(sentences, number, lexicon)
+        for operator in operators:
+            key = sentences.clause_key(number, operator.start)
+            span = joined[key[1]] if key is not None else (start, end)
+            if span not in clauses:
+                clauses[span] = read_roles(text, *span, lexicon)
+            role, words = clauses[span].role(operator.start, operator.end)
+            if role == "actor":
+                continue
+            reading = f"operator: {operator.text} ({role}: {words})" if role else f"operator: {operator.text}"
+            defends = role == "target"
+            for theme, theme_mention in themes:
+                pair = (operator.concept, theme, defends)
+                if pair not in serving_of:
+                    serving_of[pair] = [(s, w) for s, w, implied in operated[operator.concept]
+                                        if theme in implied and not (defends and lexicon.defence_themes.isdisjoint(implied))]
+                serving = serving_of[pair]
+                total = sum(w for _, w in serving)
+                for system, weight in serving:
+                    found.append(Mention(
+                        system, f"{operator.text} + {theme_mention.text}", start, end,
+                        weight / total * min(operator.confidence, theme_mention.confidence), "context",
+                        rule=f"{reading} -> {system}",
+                    ))
+    return found
