@@ -159,21 +159,23 @@ def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleCl
     (('actor', 'strikes'), ('target', 'strikes'))
     """
     tokens = [(m.start(), m.end(), _folded(m.group(0))) for m in TOKEN.finditer(text, start, end)]
-    words = [w for _, _, w in tokens]
-    kinds = [lexicon.kinds.get(w) for w in words]
-    last_aim = max((i for i, kind in enumerate(kinds) if kind in ("target", "agent")), default=-1)
-    unambiguous = "attack" in kinds
-    attacks = [i for i, kind in enumerate(kinds)
+    kind_of = lexicon.kinds.get
+    marks = [(i, kind) for i, (_, _, word) in enumerate(tokens) if (kind := kind_of(word)) is not None]
+    last_aim = max((i for i, kind in marks if kind in ("target", "agent")), default=-1)
+    unambiguous = any(kind == "attack" for _, kind in marks)
+    attacks = [i for i, kind in marks
                if kind == "attack" or (kind == "attack_if_aimed" and (unambiguous or last_aim > i))]
-    attack_set = set(attacks)
+    attacking = set(attacks)
     triggers = []
-    for i, kind in enumerate(kinds):
-        if i in attack_set:
-            passive = (any(w in _PASSIVE_BEFORE for w in words[max(0, i - 2):i])
-                       or (i + 1 < len(words) and words[i + 1] == _BY))
+    for i, kind in marks:
+        if i in attacking:
+            passive = (any(tokens[j][2] in _PASSIVE_BEFORE for j in range(max(0, i - 2), i))
+                       or (i + 1 < len(tokens) and tokens[i + 1][2] == _BY))
             triggers.append((i, "attack", passive))
-        elif kind == "procurement" and not attack_set & set(range(i + 1, i + 1 + COMMAND_REACH)):
-            triggers.append((i, "procurement", False))
+        elif kind == "procurement":
+            following = bisect_left(attacks, i + 1)
+            if following == len(attacks) or attacks[following] > i + COMMAND_REACH:
+                triggers.append((i, "procurement", False))
     return _RoleClause(text, tokens, [s for s, _, _ in tokens], triggers, [i for i, _, _ in triggers], attacks,
                        lexicon)
 
