@@ -8,8 +8,8 @@ Whether it should depends on the country's **role** in its clause:
 * **actor** of an attack (the subject of an active attack word, "Iran launches drones at Israel",
   "a US drone strike", or the one after *by* in a passive, "Israel was attacked by Iran"): its own
   systems are **not** activated. An attacker spends its own weapons, and the story says nothing
-  about buying them: "the US struck Iran ... from submarines" must not make the maker of US naval
-  air defences the story's first name, nor may Russia's or Iran's own (often unlisted) drones lift
+  about buying them: "the US struck Iran ... from submarines" must not put the maker of US naval
+  air defences among the story's first names, nor may Russia's or Iran's own (often unlisted) drones lift
   whatever listed company makes systems that the attacker happens to operate for other missions;
 * **target** (the object of an attack word, "attacked Poland", "strikes hit sites near Kyiv",
   after a target preposition, "missiles at Israel", "strikes in Lithuania", or the subject of a
@@ -19,18 +19,22 @@ Whether it should depends on the country's **role** in its clause:
   replenishes them; its own drones, artillery and strike missiles are not what the attack on it
   makes anyone buy ("Russian drones struck Ukraine" is news for Ukraine's air defences, not for
   the maker of its loitering munitions);
+* **defender** (either side of a defence word: "Israel intercepted most of the missiles",
+  "intercepted by Israeli and US air defences", "Poland shot down drones"): like a target, its
+  defences are activated;
 * **buyer** (a clause of procurement, request or defence: "Lithuania asks NATO for more air
   defences", "Germany orders Patriot systems", "Poland to buy", "replenish stocks", "approves the
   sale", "budget for"): its systems **are** activated, since what a country buys more of is what
   it already operates. The other side of a sale ("the US approves the sale to Poland") is read the
   same way: a sale moves the systems both sides operate;
 * a country in a clause with none of these words keeps the reading the graph had before roles
-  (its systems are activated): "intercepted by Israeli and US air defences" names defenders.
+  (its systems of the theme are activated): "Israel's air defences were on alert".
 
 The words are listed, each with its reasoning, in ``data/country_roles.csv`` (no tickers, dates or
 events): *attack* words; *attack_if_aimed* words (launch, fire, hit), attacks only when a target
 preposition or *by* follows them in the clause or the clause holds an unambiguous attack word
-("Germany launches an air-defence programme" is no attack); *procurement* words, unless an attack
+("Germany launches an air-defence programme" is no attack); *defence* words (intercept, shot
+down); *procurement* words, unless an attack
 word follows within two words ("ordered strikes on" is a command to attack, not an order of
 goods); *target* prepositions; the *agent* marker *by*; and the *defence themes* (graph theme
 ids) whose systems a target brings in.
@@ -45,7 +49,8 @@ read together with the clause before it):
    trigger after the mention (the mention is its subject) or the last before it (its object),
    whichever is closer, a tie going to the subject. The subject of an attack is its actor, of a
    passive attack (after *be, was, were, is, are, been, being, get, got*, or followed by *by*) its
-   target; the object of an attack is its target; both sides of a procurement word are buyers.
+   target; the object of an attack is its target; both sides of a procurement word are buyers,
+   of a defence word defenders.
 
 **Directly named systems** are left as they are: "Tomahawk", "Patriot" or "Shahed" named in the
 text reach their makers through ``makes`` and their themes through ``implies`` whatever the
@@ -77,9 +82,11 @@ from exposure.tagging._gazetteer import Mention
 from exposure.tagging._normalize import TOKEN, normalize_token
 
 ROLES_FILE = "country_roles.csv"
-KINDS = ("attack", "attack_if_aimed", "procurement", "target", "agent", "defence_theme")
+KINDS = ("attack", "attack_if_aimed", "defence", "procurement", "target", "agent", "defence_theme")
 REACH = 3
 COMMAND_REACH = 2
+_EITHER_SIDE = {"procurement": "buyer", "defence": "defender"}
+_DEFENDING = ("target", "defender")
 
 
 @dataclass(frozen=True)
@@ -123,7 +130,7 @@ class _RoleClause:
         return self.text[self.tokens[first][0]:self.tokens[last][1]]
 
     def role(self, start: int, end: int) -> tuple[str, str]:
-        """``(role, words)`` of a mention at ``[start, end)``: actor, target, buyer or ``""``."""
+        """``(role, words)`` of a mention at ``[start, end)``: actor, target, defender, buyer or ``""``."""
         first = bisect_left(self.starts, start)
         last = bisect_left(self.starts, end) - 1
         if first > last or not self.triggers:
@@ -139,11 +146,11 @@ class _RoleClause:
         choices = []
         if after < len(self.triggers):
             index, kind, passive = self.triggers[after]
-            subject_role = "buyer" if kind == "procurement" else ("target" if passive else "actor")
+            subject_role = _EITHER_SIDE.get(kind) or ("target" if passive else "actor")
             choices.append((index - last, 0, subject_role, index))
         if after > 0:
             index, kind, _ = self.triggers[after - 1]
-            choices.append((first - index, 1, "buyer" if kind == "procurement" else "target", index))
+            choices.append((first - index, 1, _EITHER_SIDE.get(kind, "target"), index))
         _, _, role, index = min(choices)
         return role, self._words(index, index)
 
@@ -176,6 +183,8 @@ def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleCl
             following = bisect_left(attacks, i + 1)
             if following == len(attacks) or attacks[following] > i + COMMAND_REACH:
                 triggers.append((i, "procurement", False))
+        elif kind == "defence":
+            triggers.append((i, "defence", False))
     return _RoleClause(text, tokens, [s for s, _, _ in tokens], triggers, [i for i, _, _ in triggers], attacks,
                        lexicon)
 
@@ -218,9 +227,9 @@ def operated_system_mentions(
     """Systems activated by an operator and a theme they serve named in one sentence.
 
     The operator's role in its clause decides (see the module docstring): a buyer brings in its
-    systems that serve the theme, a target those of them that defend, the actor of an attack none. The systems share one unit of
-    activation in proportion to the ``operates`` weights, times the lower confidence of the two
-    mentions.
+    systems that serve the theme, a target those of them that defend, the actor of an attack none.
+    The systems share one unit of activation in proportion to the ``operates`` weights, times the
+    lower confidence of the two mentions.
 
     Parameters
     ----------
@@ -265,12 +274,14 @@ def operated_system_mentions(
             if role == "actor":
                 continue
             reading = f"operator: {operator.text} ({role}: {words})" if role else f"operator: {operator.text}"
-            defends = role == "target"
+            defends = role in _DEFENDING
             for theme, theme_mention in themes:
                 pair = (operator.concept, theme, defends)
                 if pair not in serving_of:
-                    serving_of[pair] = [(s, w) for s, w, implied in operated[operator.concept]
-                                        if theme in implied and not (defends and lexicon.defence_themes.isdisjoint(implied))]
+                    serving_of[pair] = [
+                        (s, w) for s, w, implied in operated[operator.concept]
+                        if theme in implied and not (defends and lexicon.defence_themes.isdisjoint(implied))
+                    ]
                 serving = serving_of[pair]
                 total = sum(w for _, w in serving)
                 for system, weight in serving:

@@ -49,7 +49,11 @@ def _role(sentence, name, nth=0):
         ("Ukraine urged allies to replenish its stocks of interceptors", "Ukraine", "buyer"),
         # no role: "launch" without an aim is no attack
         ("Germany launches a new air defence programme", "Germany", ""),
-        ("Israel, the United States and allies said nearly all were intercepted by air defences", "Israel", ""),
+        ("Israel's air defences were on alert", "Israel", ""),
+        # defender: either side of a defence word
+        ("Israel, the United States and allies said nearly all were intercepted by air defences", "Israel", "defender"),
+        ("Most were intercepted by Israeli and US air defences", "Israeli", "defender"),
+        ("Poland shot down Russian drones over its territory", "Poland", "defender"),
     ],
 )
 def test_role_of_a_country_in_its_clause(sentence, name, role):
@@ -116,7 +120,8 @@ def test_toy_operators_share_one_unit_by_weight():
     found = [Mention("country:RU", "Russia", 0, 6, 1.0), Mention("country:UA", "Ukraine", 15, 22, 1.0),
              Mention(drones, "drones", 28, 34, 0.8)]
     operated = {"country:RU": [("system:pantsir", 1.0, frozenset({drones}))],
-                "country:UA": [("system:gepard", 0.3, frozenset({drones})), ("system:vampire", 0.1, frozenset({drones})),
+                "country:UA": [("system:gepard", 0.3, frozenset({drones})),
+                               ("system:vampire", 0.1, frozenset({drones})),
                                ("system:bayraktar", 0.5, frozenset({"theme:military-drones"}))]}
     result = operated_system_mentions(text, found, operated)
     assert [(m.concept, round(m.confidence, 6)) for m in result] == [("system:gepard", 0.6), ("system:vampire", 0.2)]
@@ -130,7 +135,8 @@ def test_dev_set_systems_brought_in_by_operators(graph):
     United States struck Iran's nuclear sites ... missiles fired from submarines") the US is the
     actor, and its Aegis and Standard Missile (through "warships", "submarines") are gone; the
     Tomahawk named in both still reaches its maker. The targets (Saudi at Abqaiq, Kyiv, Israel)
-    keep their defences; the defenders named without an attack word keep theirs.
+    and the defenders ("intercepted by Israeli and US air defences") keep their defences; "Israel"
+    alone in a clause of a list ("Israel, the United States and allies said") keeps its reading.
     """
     readings = {}
     for event in load_dev_set().events:
@@ -141,10 +147,11 @@ def test_dev_set_systems_brought_in_by_operators(graph):
         "abqaiq-attack-2019-09-14": {"operator: Saudi (target: attack)"},
         "russia-invades-ukraine-2022-02-24": {"operator: Kyiv (target: hit .. near)"},
         "iran-drones-israel-2024-04-13": {"operator: Israel (target: fired .. at)", "operator: Israel",
-                                          "operator: United States"},
+                                          "operator: United States (defender: intercepted)"},
         "iran-missiles-israel-2024-10-01": {"operator: Israel (target: barrage .. at)",
-                                            "operator: Israel (target: launched .. at)", "operator: Israeli",
-                                            "operator: US"},
+                                            "operator: Israel (target: launched .. at)",
+                                            "operator: Israeli (defender: intercepted)",
+                                            "operator: US (defender: intercepted)"},
     }
 
 
