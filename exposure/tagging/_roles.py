@@ -189,33 +189,40 @@ def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleCl
                        lexicon)
 
 
-def _joined_clauses(sentences: _Sentences, number: int, lexicon: RoleLexicon) -> list[tuple[int, int]]:
-    """Character span of the role clause of every clause of a sentence, by clause number.
+def _after_target_preposition(text: str, position: int, lexicon: RoleLexicon) -> bool:
+    """Whether the clause break ending at ``position`` is a word that is a target preposition."""
+    if position <= 0 or not text[position - 1].isalnum():
+        return False
+    words = text[max(0, position - 12):position].split()
+    return bool(words) and lexicon.kinds.get(_folded(words[-1])) == "target"
+
+
+def _role_span(sentences: _Sentences, key: tuple[int, int], lexicon: RoleLexicon,
+               spans: dict[tuple[int, int], tuple[int, int]]) -> tuple[int, int]:
+    """Character span of the role clause holding clause ``key`` (memoised in ``spans``).
 
     A clause that begins right after a break word that is a target preposition ("strikes on |
-    Gaza") is joined to the clause before it.
+    Gaza") is read together with the clause before it; clauses are contiguous, so the start of
+    one is the end of the one before.
     """
-    text = sentences.text
-    start, end = sentences.spans[number]
-    key = sentences.clause_key(number, end - 1)
-    count = 1 if key is None else key[1] + 1
-    spans = [sentences.clause_span(number, clause) for clause in range(count)] if key else [(start, end)]
-    runs: list[list[int]] = []
-    for clause, (clause_start, _) in enumerate(spans):
-        before = None
-        for match in TOKEN.finditer(text, max(start, clause_start - 12), clause_start):
-            before = match
-        joins = (clause > 0 and before is not None and not text[before.end():clause_start].strip()
-                 and lexicon.kinds.get(_folded(before.group(0))) == "target")
-        if joins:
-            runs[-1].append(clause)
-        else:
-            runs.append([clause])
-    joined = [(0, 0)] * count
-    for run in runs:
-        for clause in run:
-            joined[clause] = (spans[run[0]][0], spans[run[-1]][1])
-    return joined
+    if key in spans:
+        return spans[key]
+    number, clause = key
+    sentence_start, sentence_end = sentences.spans[number]
+    first = last = clause
+    start, end = sentences.clause_span(number, clause)
+    while first > 0 and _after_target_preposition(sentences.text, start, lexicon):
+        first -= 1
+        start = sentences.clause_span(number, first)[0]
+    while end < sentence_end and _after_target_preposition(sentences.text, end, lexicon):
+        following = sentences.clause_key(number, end)
+        if following is None or following[1] == last:
+            break
+        last = following[1]
+        end = sentences.clause_span(number, last)[1]
+    for joined in range(first, last + 1):
+        spans[(number, joined)] = (start, end)
+    return start, end
 
 
 def operated_system_mentions(
@@ -258,16 +265,24 @@ def operated_system_mentions(
     found = []
     serving_of: dict[tuple[str, str, bool], list[tuple[str, float]]] = {}
     clauses: dict[tuple[int, int], _RoleClause] = {}
+    joined: dict[tuple[int, int], tuple[int, int]] = {}
+    served: dict[str, frozenset[str]] = {}
     for number, group in sorted(by_sentence.items()):
         themes = sorted({m.concept: m for m in group if m.concept.startswith("theme:")}.items())
-        operators = [m for m in group if m.concept in operated]
-        if not themes or not operators:
+        named = {theme for theme, _ in themes}
+        operators = []
+        for mention in group:
+            if mention.concept in operated:
+                if mention.concept not in served:
+                    served[mention.concept] = frozenset().union(*(t for _, _, t in operated[mention.concept]))
+                if not served[mention.concept].isdisjoint(named):
+                    operators.append(mention)
+        if not operators:
             continue
         start, end = sentences.spans[number]
-        joined = _joined_clauses(sentences, number, lexicon)
         for operator in operators:
             key = sentences.clause_key(number, operator.start)
-            span = joined[key[1]] if key is not None else (start, end)
+            span = _role_span(sentences, key, lexicon, joined) if key is not None else (start, end)
             if span not in clauses:
                 clauses[span] = read_roles(text, *span, lexicon)
             role, words = clauses[span].role(operator.start, operator.end)
