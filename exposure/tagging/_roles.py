@@ -116,32 +116,32 @@ def default_roles() -> RoleLexicon:
 
 @dataclass(frozen=True)
 class _RoleClause:
-    """The words of one clause and its role triggers: ``(word index, kind, passive)`` in order."""
+    """The words of one clause (as written and folded), where they start, and its role triggers:
+    ``(word index, kind, passive)`` in text order."""
 
-    text: str
-    tokens: list[tuple[int, int, str]]
+    words: list[str]
+    folded: list[str]
     starts: list[int]
     triggers: list[tuple[int, str, bool]]
     at: list[int]
     attacks: list[int]
     lexicon: RoleLexicon
 
-    def _words(self, first: int, last: int) -> str:
-        return self.text[self.tokens[first][0]:self.tokens[last][1]]
-
     def role(self, start: int, end: int) -> tuple[str, str]:
         """``(role, words)`` of a mention at ``[start, end)``: actor, target, defender, buyer or ``""``."""
+        if not self.triggers:
+            return "", ""
         first = bisect_left(self.starts, start)
         last = bisect_left(self.starts, end) - 1
-        if first > last or not self.triggers:
+        if first > last:
             return "", ""
         after = bisect_left(self.at, first)
         previous = self.at[after - 1] if after > 0 else -1
         for j in range(first - 1, max(previous, first - 1 - REACH), -1):
-            kind = self.lexicon.kinds.get(self.tokens[j][2])
+            kind = self.lexicon.kinds.get(self.folded[j])
             attack = bisect_left(self.attacks, j) - 1
             if kind in ("agent", "target") and attack >= 0:
-                words = f"{self._words(self.attacks[attack], self.attacks[attack])} .. {self._words(j, j)}"
+                words = f"{self.words[self.attacks[attack]]} .. {self.words[j]}"
                 return ("actor" if kind == "agent" else "target"), words
         choices = []
         if after < len(self.triggers):
@@ -152,11 +152,17 @@ class _RoleClause:
             index, kind, _ = self.triggers[after - 1]
             choices.append((first - index, 1, _EITHER_SIDE.get(kind, "target"), index))
         _, _, role, index = min(choices)
-        return role, self._words(index, index)
+        return role, self.words[index]
+
+
+_TRIGGER_KINDS = ("attack", "attack_if_aimed", "defence", "procurement")
 
 
 def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleClause:
     """Scan one clause for role triggers.
+
+    The words are found and folded in bulk; where they start is looked up only in a clause that
+    holds a trigger.
 
     Examples
     --------
@@ -165,9 +171,12 @@ def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleCl
     >>> clause.role(0, 6), clause.role(15, 22)
     (('actor', 'strikes'), ('target', 'strikes'))
     """
-    tokens = [(m.start(), m.end(), _folded(m.group(0))) for m in TOKEN.finditer(text, start, end)]
-    kind_of = lexicon.kinds.get
-    marks = [(i, kind) for i, (_, _, word) in enumerate(tokens) if (kind := kind_of(word)) is not None]
+    words = TOKEN.findall(text, start, end)
+    folded = list(map(_folded, words))
+    kinds = list(map(lexicon.kinds.get, folded))
+    if not any(kind in _TRIGGER_KINDS for kind in kinds if kind is not None):
+        return _RoleClause(words, folded, [], [], [], [], lexicon)
+    marks = [(i, kind) for i, kind in enumerate(kinds) if kind is not None]
     last_aim = max((i for i, kind in marks if kind in ("target", "agent")), default=-1)
     unambiguous = any(kind == "attack" for _, kind in marks)
     attacks = [i for i, kind in marks
@@ -176,8 +185,8 @@ def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleCl
     triggers = []
     for i, kind in marks:
         if i in attacking:
-            passive = (any(tokens[j][2] in _PASSIVE_BEFORE for j in range(max(0, i - 2), i))
-                       or (i + 1 < len(tokens) and tokens[i + 1][2] == _BY))
+            passive = (any(w in _PASSIVE_BEFORE for w in folded[max(0, i - 2):i])
+                       or (i + 1 < len(folded) and folded[i + 1] == _BY))
             triggers.append((i, "attack", passive))
         elif kind == "procurement":
             following = bisect_left(attacks, i + 1)
@@ -185,8 +194,8 @@ def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleCl
                 triggers.append((i, "procurement", False))
         elif kind == "defence":
             triggers.append((i, "defence", False))
-    return _RoleClause(text, tokens, [s for s, _, _ in tokens], triggers, [i for i, _, _ in triggers], attacks,
-                       lexicon)
+    starts = [match.start() for match in TOKEN.finditer(text, start, end)]
+    return _RoleClause(words, folded, starts, triggers, [i for i, _, _ in triggers], attacks, lexicon)
 
 
 def _after_target_preposition(text: str, position: int, lexicon: RoleLexicon) -> bool:
