@@ -63,8 +63,9 @@ What the role reading removes is the step from a *country name* to the systems i
 Every mention this stage produces carries its reading as ``rule``, shown by
 ``EventImpacts.explain()``: ``operator: Lithuania (buyer: requested) -> system:nasams``.
 
-Time is linear in the text: the clauses of a sentence holding both an operator and a theme are
-joined and tokenised once, and each mention finds its nearest trigger by bisection.
+Time is linear in the text: only an operator whose systems serve a theme of its sentence is
+read; its clause (joined as above, once per clause) is scanned once, and each mention finds its
+nearest trigger by bisection.
 """
 
 from __future__ import annotations
