@@ -9,9 +9,8 @@ Two rules keep the graph linear while reading a little more than single words:
   homebuilders slid" is good for banks and bad for homebuilders; a bare mention says nothing),
   unless a driver named in the same sentence already implies it ("export controls ... chip
   equipment makers" is read through the signed edge export-controls -> equipment, not words);
-* a country or organisation named in the same sentence as a theme activates the systems it
-  operates that serve the theme ("Lithuania asks for more air defences" -> NASAMS, RBS 70),
-  sharing one unit of activation in proportion to the ``operates`` weights;
+* a country or organisation named in the same sentence as a theme brings in the systems it
+  operates that serve the theme unless it is the actor of an attack there (see ``_roles``);
 * a theme with a regional variant (a sub-theme with a ``region``), named in a sentence that
   names a place of that region, is read as the variant: air defence asked for by Lithuania is
   European air defence, which Indian or Korean makers do not sell.
@@ -197,43 +196,6 @@ def sign_by_sentence(
             mention = replace(mention, sign=direction)
         signed.append(mention)
     return signed
-
-
-def operated_system_mentions(
-    text: str,
-    mentions: Sequence[Mention],
-    operated: dict[str, list[tuple[str, float, frozenset[str]]]],
-) -> list[Mention]:
-    """Systems activated by an operator and a theme they serve named in one sentence.
-
-    Parameters
-    ----------
-    operated : dict
-        Operator id -> ``[(system id, operates weight, themes the system implies), ...]``.
-    """
-    sentences = _Sentences(text)
-    by_sentence: dict[int, list[Mention]] = {}
-    for mention in mentions:
-        if mention.start >= 0 and mention.sign > 0:
-            by_sentence.setdefault(sentences.number(mention.start), []).append(mention)
-    found = []
-    serving_of: dict[tuple[str, str], list[tuple[str, float]]] = {}
-    for number, group in sorted(by_sentence.items()):
-        themes = sorted({m.concept: m for m in group if m.concept.startswith("theme:")}.items())
-        start, end = sentences.spans[number]
-        for operator in (m for m in group if m.concept in operated):
-            for theme, theme_mention in themes:
-                key = (operator.concept, theme)
-                if key not in serving_of:
-                    serving_of[key] = [(s, w) for s, w, implied in operated[operator.concept] if theme in implied]
-                serving = serving_of[key]
-                total = sum(w for _, w in serving)
-                for system, weight in serving:
-                    found.append(Mention(
-                        system, f"{operator.text} + {theme_mention.text}", start, end,
-                        weight / total * min(operator.confidence, theme_mention.confidence), "context",
-                    ))
-    return found
 
 
 def localize(

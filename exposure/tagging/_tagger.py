@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exposure.events import Event
-from exposure.tagging._context import localize, operated_system_mentions, sign_by_sentence
+from exposure.tagging._context import localize, sign_by_sentence
 from exposure.tagging._event_types import EventTypes, read_event_types
 from exposure.tagging._fortune import FortuneLexicon, default_rows, quiet_bare_mentions, sign_by_fortune
 from exposure.tagging._gazetteer import Gazetteer, Mention, resolve_tag, tag_lookup
+from exposure.tagging._roles import operated_system_mentions
 from exposure.tagging._sense import SenseList, default_senses
 
 

@@ -1,7 +1,8 @@
 import pytest
 
 from exposure.tagging import Mention, sentence_direction, sentence_spans
-from exposure.tagging._context import operated_system_mentions, sign_by_sentence
+from exposure.tagging._context import sign_by_sentence
+from exposure.tagging._roles import operated_system_mentions
 
 
 def test_sentences_split_on_stops_and_paragraphs():
