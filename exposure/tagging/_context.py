@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import repeat
 
 from exposure.tagging._gazetteer import Mention
 from exposure.tagging._normalize import TOKEN, normalize_token
@@ -104,11 +105,11 @@ def sentence_direction(sentence: str) -> int:
     >>> sentence_direction("Airlines said bookings to the Baltics")
     0
     """
-    folds, direction = _FOLDS, _DIRECTION
-    return _sign(sum(direction.get(folds[word], 0) for word in TOKEN.findall(sentence)))
+    return _direction_of(list(map(_FOLDS.__getitem__, TOKEN.findall(sentence))))
 
 
-def _sign(score: int) -> int:
+def _direction_of(folded_words: Sequence[str]) -> int:
+    score = sum(map(_DIRECTION.get, folded_words, repeat(0)))
     return (score > 0) - (score < 0)
 
 
@@ -139,9 +140,9 @@ def clause_direction(text: str, start: int, end: int, position: int) -> int:
 class _Sentences:
     """What the context rules read of one text, each part worked out at most once and shared.
 
-    The sentences of the text; the sentence holding a position (``number_at``, a dict filled on
-    demand); each sentence's clauses; each clause's words with their folded forms (``words``)
-    and its direction. Everything is computed when first asked for, so a rule pays only for what
+    The sentences of the text; the sentence holding a position (``number(position)``, or
+    ``number_at[position]`` from the dict that holds what was asked so far); each sentence's clauses; each clause's folded words (``folded``), the same with
+    their spans (``words``), and its direction. Everything is computed when first asked for, so a rule pays only for what
     it reads, and time stays linear in the length of the text.
 
     This is the per-text cache of the tagging stages: ``_Sentences(text)`` gives back the
@@ -166,6 +167,8 @@ class _Sentences:
 
     text: str
     spans: tuple[tuple[int, int], ...]
+    number_at: dict[int, int]
+    number: Callable[[int], int]
 
     def __new__(cls, text: str) -> _Sentences:
         last = cls._last
@@ -175,15 +178,13 @@ class _Sentences:
         self.text = text
         self.spans = sentence_spans(text)
         self.number_at = _SentenceAt(self.spans)
+        self.number = self.number_at.__getitem__
         self._bounds: dict[int, list[int]] = {}
+        self._folded: dict[tuple[int, int], list[str]] = {}
         self._words: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         self._directions: dict[tuple[int, int], int] = {}
         cls._last = self
         return self
-
-    def number(self, position: int) -> int:
-        """The sentence holding ``position`` (the last sentence when none holds it)."""
-        return self.number_at[position]
 
     def clause_key(self, number: int, position: int) -> tuple[int, int] | None:
         """``(sentence, clause)`` numbers of the clause of sentence ``number`` holding ``position``."""
@@ -198,14 +199,19 @@ class _Sentences:
         bounds = self._bounds[number]
         return bounds[clause], bounds[clause + 1]
 
+    def folded(self, start: int, end: int) -> list[str]:
+        """Folded forms of the tokens of ``text[start:end]``, read once per span."""
+        found = self._folded.get((start, end))
+        if found is None:
+            found = self._folded[start, end] = list(map(_FOLDS.__getitem__, TOKEN.findall(self.text, start, end)))
+        return found
+
     def words(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """``(start, end, folded word)`` of the tokens of ``text[start:end]``, read once per span."""
         found = self._words.get((start, end))
         if found is None:
-            folds = _FOLDS
-            found = self._words[start, end] = [
-                (m.start(), m.end(), folds[m.group()]) for m in TOKEN.finditer(self.text, start, end)
-            ]
+            spans = TOKEN.finditer(self.text, start, end)
+            found = self._words[start, end] = [(*m.span(), word) for m, word in zip(spans, self.folded(start, end))]
         return found
 
     def clause_direction(self, number: int, position: int) -> int:
@@ -215,8 +221,7 @@ class _Sentences:
             return 0
         direction = self._directions.get(key)
         if direction is None:
-            words = self.words(*self.clause_span(*key))
-            direction = self._directions[key] = _sign(sum(_DIRECTION.get(word, 0) for _, _, word in words))
+            direction = self._directions[key] = _direction_of(self.folded(*self.clause_span(*key)))
         return direction
 
 

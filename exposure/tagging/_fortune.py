@@ -224,8 +224,11 @@ def sign_by_fortune(
                 products = not mention.concept.startswith("company:")
                 cached = (key[0], key[1], products)
                 if cached not in clauses:
-                    words = sentences.words(*sentences.clause_span(*key))
-                    clauses[cached] = _read_words(text, words, lexicon, products)
+                    span = sentences.clause_span(*key)
+                    if lexicon.by_head.keys().isdisjoint(sentences.folded(*span)):
+                        clauses[cached] = _Clause([], [])
+                    else:
+                        clauses[cached] = _read_words(text, sentences.words(*span), lexicon, products)
                 total, words = clauses[cached].reading(mention.start, mention.end)
                 if total:
                     mention = mention.replaced(sign=1 if total > 0 else -1,

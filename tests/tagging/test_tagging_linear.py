@@ -104,20 +104,24 @@ def test_tagging_time_grows_linearly_with_one_long_sentence(graph):
 
 def test_each_clause_is_read_once(graph, monkeypatch):
     """Clause directions and company fortunes read the words of a clause from one shared reading."""
-    read, tokens = [], _context.TOKEN
+    read: dict[str, list[int]] = {"findall": [], "finditer": []}
+    tokens = _context.TOKEN
 
     class CountingTokens:
-        def finditer(self, text, start=0, end=None):
-            end = len(text) if end is None else min(end, len(text))
-            read.append(end - start)
-            return tokens.finditer(text, start, end)
+        def __getattr__(self, name):
+            def counted(text, start=0, end=None):
+                end = len(text) if end is None else min(end, len(text))
+                read[name].append(end - start)
+                return getattr(tokens, name)(text, start, end)
+            return counted
 
     text = "airlines cancelled routes, and Boeing shares rose while homebuilders slid " * 2_000
     event = ex.Event(headline="x", body=text)
     with monkeypatch.context() as patch:
         patch.setattr(_context, "TOKEN", CountingTokens())
         tagged = tag_event(event, graph)
-    assert 0 < sum(read) <= len(text) + 1
+    assert 0 < sum(read["findall"]) <= len(text) + 1
+    assert 0 < sum(read["finditer"]) <= len(text) + 1
     assert {m.rule for m in tagged.mentions if m.concept == "company:boeing"} == {"fortune: rose"}
 
 
