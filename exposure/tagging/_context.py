@@ -27,9 +27,9 @@ from itertools import repeat
 from exposure.tagging._gazetteer import Mention
 from exposure.tagging._normalize import TOKEN, normalize_token
 
-# The same as r"(?<=[.!?])\s+|\n\s*\n", written to begin with \s so that the regex engine skips
-# straight to whitespace instead of trying both branches at every character.
-_SENTENCE_END = re.compile(r"\s(?:(?<=[.!?]\s)\s*|(?<=\n)\s*\n)")
+# Finds what r"(?<=[.!?])\s+|\n\s*\n" finds (the first group, when set, is its span), written to
+# begin with one of four characters so that the regex engine skips straight to them.
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])(\s+)|(?<=\n)\s*\n)")
 # The lookahead is a quick test of the first character (every break starts with one of these).
 _CLAUSE_BREAK = re.compile(
     r"(?=[,;:abdotw])(?:[,;:]|\b(?:while|as|but|whereas|although|though|amid|despite|after|because|on)\b)",
@@ -65,8 +65,9 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
+        end, next_start = match.span(1) if match.lastindex else match.span()
+        spans.append((start, end))
+        start = next_start
     spans.append((start, len(text)))
     return tuple((a, b) for a, b in spans if text[a:b].strip())
 
