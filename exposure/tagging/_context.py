@@ -142,9 +142,10 @@ class _Sentences:
     """What the context rules read of one text, each part worked out at most once and shared.
 
     The sentences of the text; the sentence holding a position (``number(position)``, or
-    ``number_at[position]`` from the dict that holds what was asked so far); each sentence's clauses; each clause's folded words (``folded``), the same with
-    their spans (``words``), and its direction. Everything is computed when first asked for, so a rule pays only for what
-    it reads, and time stays linear in the length of the text.
+    ``number_at[position]`` from the dict of what was asked so far); each sentence's clauses;
+    each clause's folded words (``folded``), the same with their spans (``words``), and its
+    direction. Everything is computed when first asked for, so a rule pays only for what it
+    reads, and time stays linear in the length of the text.
 
     This is the per-text cache of the tagging stages: ``_Sentences(text)`` gives back the
     instance made for the last text when it is called with the same text again, so the stages

@@ -251,5 +251,6 @@ def quiet_bare_mentions(mentions: Sequence[Mention]) -> list[Mention]:
     read = {m.concept for m in mentions if m.rule and m.rule.startswith("fortune:")}
     if not read:
         return list(mentions)
-    return [m.replaced(sign=0) if (m.sign and m.concept in read and not m.rule and m.origin in ("text", "vendor_ticker"))
-            else m for m in mentions]
+    quiet = ("text", "vendor_ticker")
+    return [m.replaced(sign=0) if (m.sign and m.concept in read and not m.rule and m.origin in quiet) else m
+            for m in mentions]

@@ -48,7 +48,8 @@ def test_clause_words_are_the_tokens_of_the_span(text, data):
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
     sentences = _Sentences(text)
-    expected = [(m.start() + start, m.end() + start, normalize_token(m.group())) for m in TOKEN.finditer(text[start:end])]
+    expected = [(m.start() + start, m.end() + start, normalize_token(m.group()))
+                for m in TOKEN.finditer(text[start:end])]
     assert sentences.words(start, end) == expected
     assert sentences.folded(start, end) == [w for _, _, w in expected]
 
