@@ -19,6 +19,7 @@ _THEME_ID = re.compile(r"^theme:\S+$")
 _TAG_SEPARATORS = re.compile(r"[;|]")
 _ID_SEPARATORS = re.compile(r"[;|,\s]+")
 
+_NO_CONTENT = "event has no text and no tags"
 _FIXES: dict[str, str] = {
     "id": "give a non-empty string, or leave id out to get a content hash",
     "headline": "give the headline as text",
@@ -182,9 +183,7 @@ class Event(BaseModel):
     @model_validator(mode="after")
     def _content_and_id(self) -> Event:
         if not (self.headline or self.body or self.tags or self.entities or self.themes):
-            raise ValueError(
-                "event has no text and no tags; give at least a headline, body or tags"
-            )
+            raise ValueError(_NO_CONTENT)
         if not self.id:
             object.__setattr__(self, "id", content_id(self))
         return self
@@ -249,6 +248,8 @@ def _event_error(exc: ValidationError, where: str | None) -> EventError:
     elif first["type"] == "value_error":
         problem = str(first["msg"]).removeprefix("Value error, ")
         fix = None
+        if problem == _NO_CONTENT:
+            field, fix = "headline", "give at least a headline, body or tags (blank text counts as none)"
     else:
         problem = f"{first['msg']} (got {_show(first['input'])})"
         fix = _FIXES.get(field or "")

@@ -20,16 +20,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
-from functools import lru_cache
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from itertools import repeat
 
 from exposure.tagging._gazetteer import Mention
 from exposure.tagging._normalize import TOKEN, normalize_token
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+# Finds what r"(?<=[.!?])\s+|\n\s*\n" finds (the first group, when set, is its span), written to
+# begin with one of four characters so that the regex engine skips straight to them.
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])(\s+)|(?<=\n)\s*\n)")
+# The lookahead is a quick test of the first character (every break starts with one of these).
 _CLAUSE_BREAK = re.compile(
-    r"[,;:]|\b(?:while|as|but|whereas|although|though|amid|despite|after|because|on)\b", re.IGNORECASE
+    r"(?=[,;:abdotw])(?:[,;:]|\b(?:while|as|but|whereas|although|though|amid|despite|after|because|on)\b)",
+    re.IGNORECASE,
 )
 
 _NEGATIVE = frozenset(normalize_token(w) for w in (
@@ -48,13 +51,11 @@ _POSITIVE = frozenset(normalize_token(w) for w in (
     "tighten tightened tightening climb climbed spike spiked lift lifted hawkish accelerate "
     "accelerated"
 ).split())
+_DIRECTION = {word: (word in _POSITIVE) - (word in _NEGATIVE) for word in _POSITIVE | _NEGATIVE}
 
 
-@lru_cache(maxsize=8)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Character spans of the sentences of a text (paragraph breaks end a sentence too).
-
-    Cached for the last few texts: the three context rules read the same text in turn.
 
     Examples
     --------
@@ -63,15 +64,37 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
+        end, next_start = match.span(1) if match.lastindex else match.span()
+        spans.append((start, end))
+        start = next_start
     spans.append((start, len(text)))
     return tuple((a, b) for a, b in spans if text[a:b].strip())
 
 
-@lru_cache(maxsize=1 << 16)
+class _Folds(dict):
+    """Word -> its folded form (``normalize_token``), kept for words of ordinary length.
+
+    Bounded: at ``_FOLDS_LIMIT`` words it starts again, and longer words than ``_FOLDED_CHARS``
+    are folded each time, so that no text, however odd, can fill memory.
+    """
+
+    def __missing__(self, word: str) -> str:
+        folded = normalize_token(word)
+        if len(word) <= _FOLDED_CHARS:
+            if len(self) >= _FOLDS_LIMIT:
+                self.clear()
+            self[word] = folded
+        return folded
+
+
+_FOLDS_LIMIT = 1 << 16
+_FOLDED_CHARS = 64
+_FOLDS = _Folds()
+
+
 def _folded(word: str) -> str:
-    return normalize_token(word)
+    """``normalize_token(word)``, from a cache shared by the context rules."""
+    return _FOLDS[word]
 
 
 def sentence_direction(sentence: str) -> int:
@@ -82,10 +105,11 @@ def sentence_direction(sentence: str) -> int:
     >>> sentence_direction("Airlines said bookings to the Baltics")
     0
     """
-    score = 0
-    for match in TOKEN.finditer(sentence):
-        word = _folded(match.group(0))
-        score += (word in _POSITIVE) - (word in _NEGATIVE)
+    return _direction_of(list(map(_FOLDS.__getitem__, TOKEN.findall(sentence))))
+
+
+def _direction_of(folded_words: Sequence[str]) -> int:
+    score = sum(map(_DIRECTION.get, folded_words, repeat(0)))
     return (score > 0) - (score < 0)
 
 
@@ -114,22 +138,54 @@ def clause_direction(text: str, start: int, end: int, position: int) -> int:
 
 
 class _Sentences:
-    """The sentences of one text, each sentence's clauses cut and each clause's direction read at
-    most once, so that signing every mention of a text costs time linear in its length."""
+    """What the context rules read of one text, each part worked out at most once and shared.
 
-    def __init__(self, text: str) -> None:
+    The sentences of the text; the sentence holding a position (``number(position)``, or
+    ``number_at[position]`` from the dict of what was asked so far); each sentence's clauses;
+    each clause's folded words (``folded``), the same with their spans (``words``), and its
+    direction. Everything is computed when first asked for, so a rule pays only for what it
+    reads, and time stays linear in the length of the text.
+
+    This is the per-text cache of the tagging stages: ``_Sentences(text)`` gives back the
+    instance made for the last text when it is called with the same text again, so the stages
+    of one ``tag_event`` call (sentence signs, company fortune, operated systems, regional
+    variants, and any stage added later that calls ``_Sentences(text)``) cut and read the text
+    once between them. Only the last text's instance is kept.
+
+    Examples
+    --------
+    >>> sentences = _Sentences("Oil rose. Airlines cancelled routes, but banks rose.")
+    >>> sentences is _Sentences("Oil rose. Airlines cancelled routes, but banks rose.")
+    True
+    >>> number = sentences.number_at[10]
+    >>> number, sentences.clause_key(number, 41), sentences.clause_direction(number, 10)
+    (1, (1, 2), -1)
+    >>> [word for _, _, word in sentences.words(*sentences.clause_span(1, 0))]
+    ['airline', 'canceled', 'route']
+    """
+
+    _last: _Sentences | None = None
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    number_at: dict[int, int]
+    number: Callable[[int], int]
+
+    def __new__(cls, text: str) -> _Sentences:
+        last = cls._last
+        if last is not None and (last.text is text or last.text == text):
+            return last
+        self = super().__new__(cls)
         self.text = text
         self.spans = sentence_spans(text)
-        self._starts = [start for start, _ in self.spans]
+        self.number_at = _SentenceAt(self.spans)
+        self.number = self.number_at.__getitem__
         self._bounds: dict[int, list[int]] = {}
+        self._folded: dict[tuple[int, int], list[str]] = {}
+        self._words: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         self._directions: dict[tuple[int, int], int] = {}
-
-    def number(self, position: int) -> int:
-        """The sentence holding ``position`` (the last sentence when none holds it)."""
-        number = bisect_right(self._starts, position) - 1
-        if number >= 0 and position < self.spans[number][1]:
-            return number
-        return len(self.spans) - 1
+        cls._last = self
+        return self
 
     def clause_key(self, number: int, position: int) -> tuple[int, int] | None:
         """``(sentence, clause)`` numbers of the clause of sentence ``number`` holding ``position``."""
@@ -144,13 +200,46 @@ class _Sentences:
         bounds = self._bounds[number]
         return bounds[clause], bounds[clause + 1]
 
+    def folded(self, start: int, end: int) -> list[str]:
+        """Folded forms of the tokens of ``text[start:end]``, read once per span."""
+        found = self._folded.get((start, end))
+        if found is None:
+            found = self._folded[start, end] = list(map(_FOLDS.__getitem__, TOKEN.findall(self.text, start, end)))
+        return found
+
+    def words(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """``(start, end, folded word)`` of the tokens of ``text[start:end]``, read once per span."""
+        found = self._words.get((start, end))
+        if found is None:
+            spans = TOKEN.finditer(self.text, start, end)
+            found = self._words[start, end] = [(*m.span(), word) for m, word in zip(spans, self.folded(start, end))]
+        return found
+
     def clause_direction(self, number: int, position: int) -> int:
+        """Direction of the clause of sentence ``number`` holding ``position`` (0 outside any)."""
         key = self.clause_key(number, position)
         if key is None:
             return 0
-        if key not in self._directions:
-            self._directions[key] = sentence_direction(self.text[slice(*self.clause_span(*key))])
-        return self._directions[key]
+        direction = self._directions.get(key)
+        if direction is None:
+            direction = self._directions[key] = _direction_of(self.folded(*self.clause_span(*key)))
+        return direction
+
+
+class _SentenceAt(dict):
+    """Position -> number of the sentence holding it (the last sentence when none holds it)."""
+
+    def __init__(self, spans: tuple[tuple[int, int], ...]) -> None:
+        super().__init__()
+        self._spans = spans
+        self._starts = [start for start, _ in spans]
+
+    def __missing__(self, position: int) -> int:
+        number = bisect_right(self._starts, position) - 1
+        if not (number >= 0 and position < self._spans[number][1]):
+            number = len(self._spans) - 1
+        self[position] = number
+        return number
 
 
 def sign_by_sentence(
@@ -182,18 +271,23 @@ def sign_by_sentence(
     """
     drivers_of = drivers_of or {}
     sentences = _Sentences(text)
-    numbers = [sentences.number(mention.start) for mention in mentions]
-    named: dict[int, set[str]] = {}
-    for mention, number in zip(mentions, numbers):
-        named.setdefault(number, set()).add(mention.concept)
+    number_at = sentences.number_at
+    named: dict[int, set[str]] | None = None
     signed = []
-    for mention, number in zip(mentions, numbers):
+    for mention in mentions:
         if mention.concept in concepts and mention.start >= 0:
-            if drivers_of.get(mention.concept, frozenset()) & named[number]:
+            number = number_at[mention.start]
+            drivers = drivers_of.get(mention.concept)
+            if drivers and named is None:
+                named = {}
+                for other in mentions:
+                    named.setdefault(number_at[other.start], set()).add(other.concept)
+            if drivers and not drivers.isdisjoint(named[number]):
                 direction = 0
             else:
                 direction = sentences.clause_direction(number, mention.start)
-            mention = replace(mention, sign=direction)
+            if direction != mention.sign:
+                mention = mention.replaced(sign=direction)
         signed.append(mention)
     return signed
 
@@ -222,18 +316,19 @@ def localize(
     >>> [m.concept for m in localize(text, found, variants, {"country:LT": frozenset({"region:europe"})})]
     ['country:LT', 'theme:european-air-defense']
     """
-    sentences = _Sentences(text)
+    if variants.keys().isdisjoint([mention.concept for mention in mentions]):
+        return list(mentions)
+    number_at = _Sentences(text).number_at
     places: dict[int, set[str]] = {}
     for mention in mentions:
-        if mention.start >= 0:
-            places.setdefault(sentences.number(mention.start), set()).update(regions_of.get(mention.concept, ()))
-    localized = []
-    for mention in mentions:
-        if mention.start >= 0 and mention.concept in variants:
-            here = places.get(sentences.number(mention.start), set())
-            for variant, region in variants[mention.concept]:
-                if region in here:
-                    mention = replace(mention, concept=variant)
-                    break
-        localized.append(mention)
-    return localized
+        if mention.concept in regions_of and mention.start >= 0:
+            places.setdefault(number_at[mention.start], set()).update(regions_of[mention.concept])
+
+    def local(mention: Mention) -> Mention:
+        here = places.get(number_at[mention.start], ())
+        for variant, region in variants[mention.concept]:
+            if region in here:
+                return mention.replaced(concept=variant)
+        return mention
+
+    return [local(m) if m.concept in variants and m.start >= 0 else m for m in mentions]

@@ -36,7 +36,7 @@ from __future__ import annotations
 import csv
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -158,15 +158,22 @@ def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon, produc
     >>> clause.reading(0, 5), clause.reading(11, 18)
     ((0.0, 'sues'), (-1.0, 'sues'))
     """
-    found = [(m.start(), m.end(), _folded(m.group(0)))
-             for m in TOKEN.finditer(text, start, end)]
+    found = [(m.start(), m.end(), _folded(m.group(0))) for m in TOKEN.finditer(text, start, end)]
+    return _read_words(text, found, lexicon, products)
+
+
+def _read_words(text: str, found: Sequence[tuple[int, int, str]], lexicon: FortuneLexicon, products: bool) -> _Clause:
+    """``read_clause`` on a clause's words already found: ``(start, end, folded word)``."""
     words = [w for _, _, w in found]
+    heads = lexicon.by_head
+    if heads.keys().isdisjoint(words):
+        return _Clause([], [])
     negation = hedge = (-WINDOW - 1, -WINDOW - 1)
     triggers: list[tuple[int, int, float, float, str]] = []
     i = 0
     while i < len(words):
         matched = None
-        for trigger in lexicon.by_head.get(words[i], ()):
+        for trigger in heads.get(words[i], ()):
             last = _match(trigger, words, i)
             if last is not None and (matched is None or last > matched[1]):
                 matched = (trigger, last)
@@ -221,20 +228,23 @@ def sign_by_fortune(
     signed = []
     for mention in mentions:
         if mention.concept in concepts and mention.start >= 0 and mention.origin == "text":
-            number = sentences.number(mention.start)
-            key = sentences.clause_key(number, mention.start)
+            key = sentences.clause_key(sentences.number_at[mention.start], mention.start)
             if key is not None:
                 products = not mention.concept.startswith("company:")
                 cached = (key[0], key[1], products)
                 if cached not in clauses:
-                    clauses[cached] = read_clause(text, *sentences.clause_span(*key), lexicon, products)
+                    span = sentences.clause_span(*key)
+                    if lexicon.by_head.keys().isdisjoint(sentences.folded(*span)):
+                        clauses[cached] = _Clause([], [])
+                    else:
+                        clauses[cached] = _read_words(text, sentences.words(*span), lexicon, products)
                 total, words = clauses[cached].reading(mention.start, mention.end)
                 if total:
-                    mention = replace(mention, sign=1 if total > 0 else -1,
-                                      confidence=mention.confidence * min(1.0, abs(total)),
-                                      rule=f"fortune: {words}")
+                    mention = mention.replaced(sign=1 if total > 0 else -1,
+                                               confidence=mention.confidence * min(1.0, abs(total)),
+                                               rule=f"fortune: {words}")
                 elif words:
-                    mention = replace(mention, sign=0, rule=f"fortune: {words} (neutral)")
+                    mention = mention.replaced(sign=0, rule=f"fortune: {words} (neutral)")
         signed.append(mention)
     return signed
 
@@ -247,6 +257,9 @@ def quiet_bare_mentions(mentions: Sequence[Mention]) -> list[Mention]:
     >>> [m.sign for m in quiet_bare_mentions([read, bare])]
     [-1, 0]
     """
-    read = {m.concept for m in mentions if m.rule.startswith("fortune:")}
-    return [replace(m, sign=0) if (m.concept in read and not m.rule and m.origin in ("text", "vendor_ticker"))
-            else m for m in mentions]
+    read = {m.concept for m in mentions if m.rule and m.rule.startswith("fortune:")}
+    if not read:
+        return list(mentions)
+    quiet = ("text", "vendor_ticker")
+    return [m.replaced(sign=0) if (m.sign and m.concept in read and not m.rule and m.origin in quiet) else m
+            for m in mentions]

@@ -10,7 +10,12 @@ possessive; one article in ten with curly quotes, dashes and accented words). Th
 UTF-8 text per second on one core. The peers are far too slow for the whole corpus, so they run
 on the first articles (the count is in the size column), each beside ours on the same articles.
 The peers only match literal, case-insensitive aliases (no plural or spelling folding), so they do
-less work than ours. Full ``tag_event`` runs on the default graph over the bundled articles.
+less work than ours. Full ``tag_event`` runs on the default graph over the bundled articles (the
+seed article and the sample events, cycled), over the development set's events (134 distinct
+texts: nothing of one text is reused for the next but the words' folded forms) and over one long
+generated article of real words and aliases (``tests/tagging/_texts.py``). Its figures are MB per
+second of wall time and of this process's CPU time: on a shared machine the CPU figure is the
+one-core speed.
 """
 
 from __future__ import annotations
@@ -26,11 +31,12 @@ import numpy as np
 
 from exposure.tagging import Gazetteer
 
-SIZES = {  # aliases, articles, previous n-gram scan, alias loop, regex, tag_event repetitions
-    "full": (200_000, 100_000, 2_000, 10, 3, 300),
-    "smoke": (2_000, 200, 200, 5, 20, 5),
+SIZES = {  # aliases, articles, previous n-gram scan, alias loop, regex, tag_event repetitions, long article words
+    "full": (200_000, 100_000, 2_000, 10, 3, 300, 100_000),
+    "smoke": (2_000, 200, 200, 5, 20, 5, 10_000),
 }
 TARGET_MBPS = 20.0
+TAG_EVENT_TARGET_MBPS = 3.0  # issue 10: tagging keeps its speed
 COMMON = (
     "the of and to in a is that for it as was with be by on not he this are or his from at which but have an "
     "they you were her she there been one all we their has would when more no if out so said what up its about "
@@ -189,9 +195,13 @@ def _versus(name, peer, ours, texts, build_s=None) -> dict:
                 f"{mb / ours_s:.1f} vs {mb / peer_s:.3f} MB/s", name, peer_s, peer_s / ours_s, **extra)
 
 
-def _tag_event_rows(repeat: int) -> list[dict]:
+def _tag_event_rows(repeat: int, article_words: int) -> list[dict]:
     import exposure as ex
+    from exposure.evaluation import load_dev_set
     from exposure.tagging import tag_event
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tests.tagging._texts import long_article
 
     graph = ex.default_graph()
     events = [ex.datasets.load_seed_article(), *ex.datasets.load_sample_events()[0]] * repeat
@@ -199,15 +209,32 @@ def _tag_event_rows(repeat: int) -> list[dict]:
     gazetteer = Gazetteer.from_graph(graph)
     texts = [e.text for e in events]
     mb = _megabytes(texts)
-    tag_s, _ = _timed(lambda e: tag_event(e, graph), events)
+    tag_s, tag_cpu_s, _ = _timed_cpu(lambda e: tag_event(e, graph), events)
     find_s, _ = _timed(gazetteer.find, texts)
-    return [_row("tag_event, default graph", f"{len(events)} events ({mb:.1f} MB)", tag_s,
-                 f"{mb / tag_s:.2f} MB/s (find alone {mb / find_s:.1f} MB/s)",
-                 gazetteer_only_s=find_s, mbps=mb / tag_s)]
+    rows = [_row("tag_event, default graph", f"{len(events)} events ({mb:.1f} MB)", tag_s,
+                 f"{mb / tag_s:.2f} MB/s wall, {mb / tag_cpu_s:.2f} MB/s CPU (find alone {mb / find_s:.1f} MB/s)",
+                 target=f">= {TAG_EVENT_TARGET_MBPS:.0f} MB/s",
+                 met=bool(max(mb / tag_s, mb / tag_cpu_s) >= TAG_EVENT_TARGET_MBPS),
+                 gazetteer_only_s=find_s, mbps=mb / tag_s, cpu_mbps=mb / tag_cpu_s, load_average=os.getloadavg()[0])]
+
+    dev = load_dev_set().events * max(1, repeat // 15)
+    mb = _megabytes([e.text for e in dev])
+    dev_s, dev_cpu_s, _ = _timed_cpu(lambda e: tag_event(e, graph), dev)
+    rows.append(_row("tag_event, development set", f"{len(dev)} events ({mb:.1f} MB)", dev_s,
+                     f"{mb / dev_s:.2f} MB/s wall, {mb / dev_cpu_s:.2f} MB/s CPU", mbps=mb / dev_s,
+                     cpu_mbps=mb / dev_cpu_s))
+
+    article = ex.Event(headline="A long article", body=long_article(article_words))
+    mb = _megabytes([article.text])
+    long_s, long_cpu_s, (tagged,) = _timed_cpu(lambda e: tag_event(e, graph), [article])
+    rows.append(_row(f"tag_event, {article_words:,}-word article", f"1 event ({mb:.1f} MB)", long_s,
+                     f"{mb / long_s:.2f} MB/s wall, {mb / long_cpu_s:.2f} MB/s CPU", mbps=mb / long_s,
+                     cpu_mbps=mb / long_cpu_s, mentions=len(tagged.mentions)))
+    return rows
 
 
 def main(size: str = "full") -> list[dict]:
-    n_aliases, n_articles, n_previous, n_loop, n_regex, repeat = SIZES[size]
+    n_aliases, n_articles, n_previous, n_loop, n_regex, repeat, article_words = SIZES[size]
     entries, articles = corpus(n_aliases, n_articles)
     mb = _megabytes(articles)
     start = time.perf_counter()
@@ -236,7 +263,7 @@ def main(size: str = "full") -> list[dict]:
     regex = GiantRegex(entries)
     regex_build_s = time.perf_counter() - start
     rows.append(_versus("giant regex", regex, gazetteer, articles[:n_regex], build_s=regex_build_s))
-    rows.extend(_tag_event_rows(repeat))
+    rows.extend(_tag_event_rows(repeat, article_words))
     return rows
 
 

@@ -108,10 +108,9 @@ def test_market_impact_accepts_numeric_strings_and_zero():
 
 
 def test_event_without_text_or_tags_is_rejected():
-    with pytest.raises(
-        EventError, match="event has no text and no tags; give at least a headline, body or tags"
-    ):
+    with pytest.raises(EventError, match="no text and no tags. Fix: give at least a headline, body or tags") as info:
         event_from_mapping({"source": "Wire", "market_impact": 0.5})
+    assert info.value.field == "headline"
 
 
 @pytest.mark.parametrize(
