@@ -49,6 +49,7 @@ No rule names a ticker, a date or an event: the types are general readings of th
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import compress
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -82,6 +83,28 @@ class EventType:
     keeps: bool = False
 
 
+_FIRES, _MODIFIES = 2, 1
+
+
+class _HeadKind(dict):
+    """Word as written -> whether its folded form starts a trigger (``_FIRES``), only a negation,
+    hedge or shortfall (``_MODIFIES``), or nothing (0); folded once per distinct word."""
+
+    def __init__(self, by_head: dict[str, tuple[Trigger, ...]]) -> None:
+        super().__init__()
+        self.by_head = by_head
+
+    def __missing__(self, word: str) -> int:
+        found = self.by_head.get(_folded(word), ())
+        kind = _FIRES if any(t.kind not in _MODIFIER_KINDS for t in found) else _MODIFIES if found else 0
+        if len(self) < 1 << 16:
+            self[word] = kind
+        return kind
+
+
+_MODIFIER_KINDS = ("negation", "hedge", "shortfall")
+
+
 @dataclass(frozen=True)
 class EventTypes:
     """The event types of one graph version, with their triggers indexed by first folded word."""
@@ -90,6 +113,8 @@ class EventTypes:
     by_head: dict[str, tuple[Trigger, ...]]
     triggers: dict[str, tuple[str, ...]]
     required: frozenset[str] = frozenset()
+    needs: dict[str, frozenset[str] | None] | None = None
+    head_kind: _HeadKind | None = None
 
     @classmethod
     def from_graph(cls, graph, modifiers: FortuneLexicon | None = None) -> EventTypes:
@@ -126,7 +151,13 @@ class EventTypes:
             trigger = _trigger(phrase, "shortfall")
             by_head.setdefault(trigger.parts[0][0], []).append(trigger)
         required = frozenset().union(*(kind.requires for kind in types.values()))
-        return cls(types, {head: tuple(found) for head, found in by_head.items()}, triggers, required)
+        needs: dict[str, frozenset[str] | None] = {}
+        for head, found in by_head.items():
+            kinds = [types[t.kind] for t in found if t.kind in types]
+            if kinds:
+                needs[head] = None if any(not k.requires for k in kinds) else frozenset().union(*(k.requires for k in kinds))
+        heads = {head: tuple(found) for head, found in by_head.items()}
+        return cls(types, heads, triggers, required, needs, _HeadKind(heads))
 
     def fortune_rows(self) -> list[dict[str, str]]:
         """Company-fortune rows of the types with a subject or object polarity ("fined": -1 for
@@ -255,29 +286,23 @@ def read_event_types(
             by_sentence.setdefault(sentences.number(mention.start), []).append(number)
     consumed: dict[int, tuple[str, EventType]] = {}
     effects: list[Mention] = []
-    tokens = list(TOKEN.finditer(text))
-    all_words = [_folded(m.group(0)) for m in tokens]
-    by_head = lexicon.by_head
-    positions = [p for p, word in enumerate(all_words) if word in by_head]
-    if not positions:
-        return list(mentions), []
-    token_starts = [m.start() for m in tokens]
-    heads_of: dict[int, list[int]] = {}
-    number, sentence_end = -1, -1
-    for position in positions:
-        where = token_starts[position]
-        if where >= sentence_end:
-            number = sentences.number(where)
-            sentence_end = sentences.spans[number][1]
-        heads_of.setdefault(number, []).append(position)
-    for number, heads in heads_of.items():
-        start, end = sentences.spans[number]
-        lo = bisect_left(token_starts, start)
-        hi = bisect_left(token_starts, end, lo=lo)
-        words = all_words[lo:hi]
-        starts = token_starts[lo:hi]
-        ends = [m.end() for m in tokens[lo:hi]]
-        occurrences = _occurrences(text, starts, ends, words, [h - lo for h in heads], lexicon)
+    needs = lexicon.needs or {}
+    kind_of = lexicon.head_kind
+    for number, (start, end) in enumerate(sentences.spans):
+        raw = TOKEN.findall(text, start, end)
+        kinds = [kind_of[w] for w in raw]
+        if not any(kinds):
+            continue
+        named = {mentions[i].concept for i in by_sentence.get(number, ())}
+        if not any(kind == _FIRES and (needs[w] is None or needs[w] & named)
+                   for w, kind in zip(map(_folded, compress(raw, kinds)), compress(kinds, kinds))):
+            continue
+        tokens = list(TOKEN.finditer(text, start, end))
+        words = [_folded(w) for w in raw]
+        starts = [m.start() for m in tokens]
+        ends = [m.end() for m in tokens]
+        heads = [i for i, kind in enumerate(kinds) if kind]
+        occurrences = _occurrences(text, starts, ends, words, heads, lexicon)
         if not occurrences:
             continue
         firsts = [o.first for o in occurrences]
