@@ -242,6 +242,9 @@ class _SentenceAt(dict):
         return number
 
 
+_CLAUSE_RULES = {1: "clause: words of rise", -1: "clause: words of fall", 0: ""}
+
+
 def sign_by_sentence(
     text: str,
     mentions: Sequence[Mention],
@@ -283,11 +286,13 @@ def sign_by_sentence(
                 for other in mentions:
                     named.setdefault(number_at[other.start], set()).add(other.concept)
             if drivers and not drivers.isdisjoint(named[number]):
-                direction = 0
+                direction, why = 0, "clause: its driver is named in the sentence"
             else:
                 direction = sentences.clause_direction(number, mention.start)
-            if direction != mention.sign:
-                mention = mention.replaced(sign=direction)
+                why = _CLAUSE_RULES[direction]
+            if direction != mention.sign or why:
+                rule = f"{mention.rule}; {why}" if mention.rule and why else mention.rule or why
+                mention = mention.replaced(sign=direction, rule=rule)
         signed.append(mention)
     return signed
 
@@ -328,7 +333,8 @@ def localize(
         here = places.get(number_at[mention.start], ())
         for variant, region in variants[mention.concept]:
             if region in here:
-                return mention.replaced(concept=variant)
+                rule = f"{mention.rule}; " if mention.rule else ""
+                return mention.replaced(concept=variant, rule=f"{rule}region: {region.removeprefix('region:')}")
         return mention
 
     return [local(m) if m.concept in variants and m.start >= 0 else m for m in mentions]

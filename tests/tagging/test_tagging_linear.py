@@ -53,10 +53,12 @@ def reference_sign_by_sentence(text, mentions, concepts, drivers_of=None):
         if mention.concept in concepts and mention.start >= 0:
             number = _reference_sentence_of(spans, mention.start)
             if drivers_of.get(mention.concept, frozenset()) & named[number]:
-                direction = 0
+                direction, why = 0, "clause: its driver is named in the sentence"
             else:
                 direction = _reference_clause_direction(text, *spans[number], mention.start)
-            mention = replace(mention, sign=direction)
+                why = {1: "clause: words of rise", -1: "clause: words of fall", 0: ""}[direction]
+            rule = f"{mention.rule}; {why}" if mention.rule and why else mention.rule or why
+            mention = replace(mention, sign=direction, rule=rule)
         signed.append(mention)
     return signed
 
