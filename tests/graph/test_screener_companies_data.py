@@ -106,7 +106,10 @@ def test_coverage_named_in_the_issue(graph):
     securities = graph.securities
     assert securities.loc["WAL", "industry"] == "Regional Banks"
     assert securities.loc["ZION", "industry"] == "Regional Banks"
-    assert securities.loc["SEDG", "gics"] and securities.loc["AVAV", "industry"] == "Aerospace & Defense"
+    assert securities.loc["AVAV", "industry"] == "Aerospace & Defense"
+    exposures = graph.security_exposures(["theme:renewables", "theme:semiconductors"])
+    assert exposures.loc["SEDG", "theme:renewables"] >= 0.8 and exposures.loc["SEDG", "theme:semiconductors"] == 0
+    assert exposures.loc["ENPH", "theme:renewables"] >= 0.8 and exposures.loc["ENPH", "theme:semiconductors"] == 0
 
 
 # Every company mention the screener companies add to the development set and the sample events,

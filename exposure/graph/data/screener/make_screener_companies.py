@@ -226,6 +226,9 @@ def build() -> None:
     mapping = {r["nasdaq_industry"]: r["gics"] for r in _read(HERE / "nasdaq_industry_gics.csv")}
     overrides = {r["symbol"]: r for r in _read(HERE / "overrides.csv")}
     countries = {r["screener_country"]: r["country_id"] for r in _read(HERE / "countries.csv")}
+    themes: dict[str, list[dict[str, str]]] = {}
+    for r in _read(HERE / "theme_overrides.csv"):
+        themes.setdefault(r["symbol"], []).append(r)
     known_symbols, known_ids, taken_labels = _default_graph()
 
     by_company: dict[str, list[dict[str, str]]] = {}
@@ -291,6 +294,11 @@ def build() -> None:
             edges.append(_edge(company, "classified_as", f"gics:{gics}",
                                f"{SOURCE}, Industry '{industry}' via nasdaq_industry_gics.csv",
                                note="approx.: NASDAQ industry mapped to a GICS sub-industry"))
+        for row in group:
+            for figure in themes.get(row["symbol"], []):
+                edges.append({**_edge(company, "exposed_to", f"theme:{figure['theme']}",
+                                      f"curated: {figure['reason']} (theme_overrides.csv)", note="approx."),
+                              "weight": figure["weight"]})
 
     _write(DEFAULT / "nodes" / "companies_screener.csv", ["id", "label", "description"], nodes)
     _write(DEFAULT / "nodes" / "securities_screener.csv", ["id", "label", "description", "exchange", "currency"],
