@@ -152,3 +152,12 @@ def test_everyday_words_do_not_name_screener_companies(graph, screener_companies
 def test_screener_companies_are_found_by_name(graph, text, company):
     event = Event(id="named", headline=text)
     assert company in {m.concept for m in tag_event(event, graph).mentions}
+
+
+def test_symbols_of_companies_already_in_the_graph_join_that_company(graph):
+    """Former symbols and ADRs (same_company.csv) are more securities of the company, not new companies."""
+    rows = _rows("same_company.csv")
+    assert rows
+    owners = graph.securities["company_id"]
+    for row in rows:
+        assert owners[row["symbol"]] == row["company"], row

@@ -42,10 +42,11 @@ RULES: list[tuple[str, str]] = [
     ("preferred", "name has Preferred, Preference, Pfd or Perp, or Depositary/Depository Shares that are not American or "
                   "Global depositary shares (a bank's or insurer's preferred), unless the line is an American "
                   "depositary share or ADR"),
-    ("debt", "name has Note(s), Debenture(s), Bond(s) or 'due <year>' (notes, baby bonds)"),
+    ("debt", "name has Note(s), Debenture(s), Bond(s), ZONES or 'due <year>' (notes, baby bonds, exchangeable debt)"),
     ("unit", "name has Tangible Equity Unit(s), Corporate Units, Capital Trust <roman> or ends in Unit(s), unless "
              "it is a partnership's units (L.P., LP, Partners, Partnership)"),
-    ("fund", "a fund or trust that is not an operating company: name has Fund or ETF, or Royalty Trust; or "
+    ("fund", "a fund or trust that is not an operating company: name has Fund, ETF, Royalty Trust, STRATS or "
+             "Trust Certificates; or "
              "industry 'Trusts Except Educational Religious and Charitable'; or a finance industry "
              "(Finance/Investors Services, Investment Managers, Finance Companies, Investment "
              "Bankers/Brokers/Service, Other Consumer Services, none) with Trust, Municipal, Income or "
@@ -66,12 +67,12 @@ def _rule(row: dict[str, str]) -> str | None:
         return "right"
     if re.search(r"Preferred|Preference|\bPfd\b|\bPerp\b|Deposit[ao]ry Shares|\bDep Shs\b", name, re.I) and not american:
         return "preferred"
-    if re.search(r"\bNotes?\b|\bDebentures?\b|\bBonds?\b|\bdue \d{4}\b", name, re.I):
+    if re.search(r"\bNotes?\b|\bDebentures?\b|\bBonds?\b|\bdue \d{4}\b|\bZONES\b", name, re.I):
         return "debt"
     if (re.search(r"Tangible Equity Units?|Corporate Units|Capital Trust [IVX]+\b", name, re.I)
             or (re.search(r"\bUnits?\s*$", name, re.I) and not partnership)):
         return "unit"
-    if (re.search(r"\bFund\b|\bETF\b|Royalty Trust", name, re.I)
+    if (re.search(r"\bFund\b|\bETF\b|Royalty Trust|STRATS|Trust Certificates", name, re.I)
             or industry == "Trusts Except Educational Religious and Charitable"
             or (industry in _FINANCE_INDUSTRIES
                 and re.search(r"\bTrust\b|Municipal|\bIncome\b|Beneficial Interest", name, re.I))):
@@ -130,7 +131,7 @@ _DESCRIPTOR = re.compile(
     r"\s*(?:\bClass [A-Z]\b|\bSeries [A-Z]\b|\bCommon\b|\bOrdinary\b|\bAmerican Deposi|\bGlobal Deposi|\bADS\b|\bADR\b|"
     r"\bSubordinate Voting\b|\bRestricted Voting\b|\bLimited Voting\b|\bVoting\b|\bExchangeable\b|"
     r"\bSponsored\b|\bShares? of Beneficial\b|\bShares\b|\bShare\b|\bUnits?\b|\bLimited Partnership\b|"
-    r"\bLTD PARTNERSHIP\b|\bRegistered\b|\bStock\b|\(New\)|\bNew$|\(The\)|\(each|\(Canada\)|\(BC\)|\(DE\)|\(REIT\)|"
+    r"\bLTD PARTNERSHIP\b|\bRegistered\b|\(New\)|\(The\)|\(each|\(Canada\)|\(BC\)|\(DE\)|\(REIT\)|"
     r"\(Holding Company\)|\bD/B/A\b).*$",
     re.I,
 )
@@ -150,7 +151,7 @@ def legal_name(screener_name: str) -> str:
     >>> legal_name("Cadeler A/S American Depositary Share (each representing four (4) Ordinary Shares)")
     'Cadeler A/S'
     """
-    name = _DESCRIPTOR.sub("", screener_name).strip(" ,-")
+    name = re.sub(r"\s+New$", "", _DESCRIPTOR.sub("", screener_name).strip(" ,-"))
     return re.sub(r"\s+", " ", name) or screener_name.strip()
 
 
@@ -169,10 +170,15 @@ def short_name(name: str) -> str:
 
 
 def _title(name: str) -> str:
-    """Upper-case names ("NGL ENERGY PARTNERS") in title case; mixed case kept."""
+    """Upper-case names ("NGL ENERGY PARTNERS") in title case; "Of", "And" inside a name in lower case.
+
+    >>> _title("Bank Of Montreal")
+    'Bank of Montreal'
+    """
     if name.upper() == name and any(c.isalpha() for c in name):
-        return " ".join(w if len(w) <= 3 else w.capitalize() for w in name.split())
-    return name
+        name = " ".join(w if len(w) <= 3 else w.capitalize() for w in name.split())
+    first, *rest = name.split(" ")
+    return " ".join([first, *(w.lower() if w.lower() in {"of", "and", "the", "for"} else w for w in rest)])
 
 
 def slug(text: str) -> str:
@@ -230,6 +236,7 @@ def build() -> None:
     for r in _read(HERE / "theme_overrides.csv"):
         themes.setdefault(r["symbol"], []).append(r)
     known_symbols, known_ids, taken_labels = _default_graph()
+    same = {r["symbol"]: r for r in _read(HERE / "same_company.csv")}
 
     by_company: dict[str, list[dict[str, str]]] = {}
     for row in rows:
@@ -240,6 +247,7 @@ def build() -> None:
     for group in by_company.values():
         symbols = [yahoo_symbol(r["symbol"]) for r in group]
         owners = {known_symbols[s] for s in symbols if s in known_symbols}
+        owners |= {same[r["symbol"]]["company"] for r in group if r["symbol"] in same}
         first = group[0]
         name = _title(legal_name(first["name"]))
         if owners:
@@ -247,9 +255,11 @@ def build() -> None:
             new = [r for r in group if yahoo_symbol(r["symbol"]) not in known_symbols]
             for row in new:
                 security = yahoo_symbol(row["symbol"])
+                why = (same[row["symbol"]]["reason"] if row["symbol"] in same
+                       else "another share class of a company already in the graph")
                 securities.append(_security(security, name, row))
                 edges.append(_edge(company, "listed_as", f"security:{security}", "Yahoo Finance symbol (screener symbol "
-                                   f"{row['symbol']}); another share class of a company already in the graph"))
+                                   f"{row['symbol']}); {why}"))
             continue
         short = short_name(name)
         company = f"company:{slug(short)}"
@@ -262,6 +272,8 @@ def build() -> None:
         label = name if rule == "plain" else short
         if label.casefold() in taken_labels:
             label, rule = name, "plain"
+        if rule == "plain" and len(re.findall(r"[^\W_]+", label)) == 1:
+            label = f"{label} ({symbols[0]})"  # "Orange (ORAN)": a bare everyday word must not match
         taken_labels.add(label.casefold())
         industry = first["industry"]
         override = overrides.get(first["symbol"])
