@@ -8,7 +8,8 @@ Run by hand from the repository root; nothing reads the original file at run or 
 ``extract`` applies the selection rules to the screener download and writes
 ``nasdaq_screener_2024-05_extract.csv`` beside this script (with ``selection_counts.csv``, the
 rows each rule removed). ``build`` reads that extract, ``nasdaq_industry_gics.csv``,
-``overrides.csv`` and the default graph, and writes the ``*_screener.csv`` files under
+``overrides.csv``, ``theme_overrides.csv``, ``same_company.csv``, ``countries.csv`` and the
+default graph, and writes the ``*_screener.csv`` files under
 ``../default/`` (nodes, securities, edges, aliases). ``build`` needs ``wordfreq`` (the ``data``
 extra) to tell everyday words from coined names; see README.md beside this script.
 """
@@ -29,8 +30,8 @@ AS_OF = "2024-05-31"
 MIN_MARKET_CAP = 300e6
 EXTRACT_COLUMNS = ["symbol", "name", "market_cap", "country", "ipo_year", "sector", "industry"]
 
-# Selection rules, applied in this order to the rows above the market-cap floor. Each pattern
-# is searched in the Name column; the first rule that matches removes the row.
+# Selection rules, applied in this order to the rows above the market-cap floor, on the Name
+# and Industry columns; the first rule that matches removes the row.
 _FINANCE_INDUSTRIES = {
     "Finance/Investors Services", "Investment Managers", "Finance Companies",
     "Investment Bankers/Brokers/Service", "Other Consumer Services", "",
@@ -94,7 +95,7 @@ def extract(screener: Path) -> None:
         } for r in csv.DictReader(handle)]
     counts = [("screener rows", "", len(rows))]
     kept = [r for r in rows if _float(r["market_cap"]) > MIN_MARKET_CAP]
-    counts.append(("market_cap", f"market cap above ${MIN_MARKET_CAP / 1e6:.0f}M (removed)", len(rows) - len(kept)))
+    counts.append(("market_cap", f"market cap not above ${MIN_MARKET_CAP / 1e6:.0f}M, or not given", len(rows) - len(kept)))
     rules = {r["symbol"]: _rule(r) for r in kept}
     for code, text in RULES:
         counts.append((code, text, sum(1 for v in rules.values() if v == code)))
