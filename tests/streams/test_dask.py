@@ -209,6 +209,8 @@ def test_empty_and_malformed_partitions_give_typed_tables(client, graph, chunks)
     assert [reason.split(":")[0] for reason in mapped.rejects["reason"]] == ["market_impact", "entities"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        # distributed's size notice for the embedded default graph (about 23 MiB with the screener companies)
+        warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
         assert theme_intensity_dask(map_dask(_ddf([chunks[2]]), graph).themes).empty
 
 
