@@ -30,11 +30,11 @@ The reading, per sentence, is linear in its length:
    nearest of those whose type requires it (so a trigger shared by several types, "cut" for
    rates, tariffs or oil output, takes the type of the concept it acts on), except that a type
    that ``reverses`` another (pause reverses imposing, ceasefire reverses attack) wins over it
-   in the same clause or two words apart ("hold off on new tariffs"): in "pauses higher tariffs" the pause acts on the whole phrase. A trigger
-   of types with no requirement reads all of them when it governs no mention, unless a type
-   read in the same clause reverses one;
-3. the mentions of the fired type's required concepts within reach carry nothing themselves
-   (sign 0, their ``rule`` naming the type): the type's effects say what the story means for
+   in the same clause or two words apart ("hold off on new tariffs"): in "pauses higher
+   tariffs" the pause acts on the whole phrase. A trigger of types with no requirement reads
+   all of them when it governs no mention, unless a type read in the same clause reverses one;
+3. the mentions a fired type governs carry nothing themselves (sign 0, their ``rule`` naming
+   the type; not so for a type that ``keeps`` them): the type's effects say what the story means for
    them, applied as mentions of the effect themes, each with its rule (``event: tariff paused
    (pauses)``) for ``explain()``. A type read several times in one sentence counts once, at
    its strongest reading;
@@ -49,9 +49,9 @@ No rule names a ticker, a date or an event: the types are general readings of th
 from __future__ import annotations
 
 from bisect import bisect_left
-from itertools import compress
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import compress
 
 from exposure.tagging._context import _folded, _Sentences
 from exposure.tagging._fortune import MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, _match, default_lexicon
@@ -155,7 +155,8 @@ class EventTypes:
         for head, found in by_head.items():
             kinds = [types[t.kind] for t in found if t.kind in types]
             if kinds:
-                needs[head] = None if any(not k.requires for k in kinds) else frozenset().union(*(k.requires for k in kinds))
+                free = any(not k.requires for k in kinds)
+                needs[head] = None if free else frozenset().union(*(k.requires for k in kinds))
         heads = {head: tuple(found) for head, found in by_head.items()}
         return cls(types, heads, triggers, required, needs, _HeadKind(heads))
 

@@ -205,13 +205,15 @@ def _folded(word: str) -> str:
 
 def _problem(cell: dict[str, str]) -> tuple[str, str, str] | None:
     if ":" not in cell["concept"]:
-        return "concept", f"concept {cell['concept']!r} is not a node id", "write a node id such as theme:banks or a kind such as country:*"
+        return ("concept", f"concept {cell['concept']!r} is not a node id",
+                "write a node id such as theme:banks or a kind such as country:*")
     if not cell["alias"]:
         return "alias", "alias is empty", "write the matched words, or * for any alias"
     if cell["side"] not in _SIDES:
         return "side", f"side {cell['side']!r} is not one of {', '.join(_SIDES)}", "write before, after or around"
     if not cell["within"].isdigit() or not 1 <= int(cell["within"]) <= _MAX_WITHIN:
-        return "within", f"within {cell['within']!r} is not a whole number of words from 1 to {_MAX_WITHIN}", "write e.g. 3"
+        return ("within", f"within {cell['within']!r} is not a whole number of words from 1 to {_MAX_WITHIN}",
+                "write e.g. 3")
     if not _phrases(cell["context"]):
         return "context", "context names no words", "list words or phrases separated by |"
     if cell["action"] not in _ACTIONS:

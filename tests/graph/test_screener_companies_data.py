@@ -3,7 +3,6 @@ company with a GICS sub-industry and default exposures, and the new names do not
 
 import csv
 import re
-from pathlib import Path
 
 import pytest
 

@@ -33,7 +33,8 @@ def _signs(graph, headline, concept):
         ("Nike missed analyst estimates", "company:nike", -1),
         ("Pfizer's drug was approved by the FDA", "company:pfizer", 1),
         ("Microsoft agreed to acquire Nuance Communications", "company:microsoft", -1),
-        ("Chevron agreed to buy a rival producer", "company:chevron", -1),  # acquirers pay the premium (event type merger-agreed)
+        # acquirers pay the premium (event type merger-agreed)
+        ("Chevron agreed to buy a rival producer", "company:chevron", -1),
         ("United Auto Workers strike at General Motors plants", "company:general-motors", -1),
         ("Facebook warns of slowing growth as user numbers disappoint", "company:meta-platforms", -1),
         ("Meta forecast revenue below estimates", "company:meta-platforms", -1),

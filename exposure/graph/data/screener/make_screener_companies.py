@@ -40,9 +40,9 @@ CLOSED_END_FUNDS = {"CET", "CSQ", "ETO", "GAM", "OXLC", "SOR", "TY", "TYG"}
 RULES: list[tuple[str, str]] = [
     ("warrant", "name has Warrant(s)"),
     ("right", "name has Right(s) (capitalised: not 'the right to receive')"),
-    ("preferred", "name has Preferred, Preference, Pfd or Perp, or Depositary/Depository Shares that are not American or "
-                  "Global depositary shares (a bank's or insurer's preferred), unless the line is an American "
-                  "depositary share or ADR"),
+    ("preferred", "name has Preferred, Preference, Pfd or Perp, or Depositary/Depository Shares that are not "
+                  "American or Global depositary shares (a bank's or insurer's preferred), unless the line is an "
+                  "American depositary share or ADR"),
     ("debt", "name has Note(s), Debenture(s), Bond(s), ZONES or 'due <year>' (notes, baby bonds, exchangeable debt)"),
     ("unit", "name has Tangible Equity Unit(s), Corporate Units, Capital Trust <roman> or ends in Unit(s), unless "
              "it is a partnership's units (L.P., LP, Partners, Partnership)"),
@@ -66,7 +66,8 @@ def _rule(row: dict[str, str]) -> str | None:
         return "warrant"
     if re.search(r"\bRights?\b", name):
         return "right"
-    if re.search(r"Preferred|Preference|\bPfd\b|\bPerp\b|Deposit[ao]ry Shares|\bDep Shs\b", name, re.I) and not american:
+    preferred = re.search(r"Preferred|Preference|\bPfd\b|\bPerp\b|Deposit[ao]ry Shares|\bDep Shs\b", name, re.I)
+    if preferred and not american:
         return "preferred"
     if re.search(r"\bNotes?\b|\bDebentures?\b|\bBonds?\b|\bdue \d{4}\b|\bZONES\b", name, re.I):
         return "debt"
@@ -95,15 +96,16 @@ def extract(screener: Path) -> None:
         } for r in csv.DictReader(handle)]
     counts = [("screener rows", "", len(rows))]
     kept = [r for r in rows if _float(r["market_cap"]) > MIN_MARKET_CAP]
-    counts.append(("market_cap", f"market cap not above ${MIN_MARKET_CAP / 1e6:.0f}M, or not given", len(rows) - len(kept)))
+    counts.append(("market_cap", f"market cap not above ${MIN_MARKET_CAP / 1e6:.0f}M, or not given",
+                   len(rows) - len(kept)))
     rules = {r["symbol"]: _rule(r) for r in kept}
     for code, text in RULES:
         counts.append((code, text, sum(1 for v in rules.values() if v == code)))
     kept = [r for r in kept if rules[r["symbol"]] is None]
     counts.append(("selected", "rows in the extract", len(kept)))
     _write(EXTRACT, EXTRACT_COLUMNS, sorted(kept, key=lambda r: r["symbol"]))
-    _write(HERE / "selection_counts.csv", ["rule", "description", "rows"], [dict(zip(["rule", "description", "rows"], c))
-                                                                           for c in counts])
+    columns = ["rule", "description", "rows"]
+    _write(HERE / "selection_counts.csv", columns, [dict(zip(columns, c)) for c in counts])
 
 
 def _float(text: str) -> float:
@@ -259,8 +261,8 @@ def build() -> None:
                 why = (same[row["symbol"]]["reason"] if row["symbol"] in same
                        else "another share class of a company already in the graph")
                 securities.append(_security(security, name, row))
-                edges.append(_edge(company, "listed_as", f"security:{security}", "Yahoo Finance symbol (screener symbol "
-                                   f"{row['symbol']}); {why}"))
+                edges.append(_edge(company, "listed_as", f"security:{security}",
+                                   f"Yahoo Finance symbol (screener symbol {row['symbol']}); {why}"))
             continue
         short = short_name(name)
         company = f"company:{slug(short)}"
@@ -282,7 +284,8 @@ def build() -> None:
         nodes.append({
             "id": company, "label": label,
             "description": f"NASDAQ screener 2024-05: {first['sector'] or 'no sector'} / {industry or 'no industry'}; "
-                           f"market cap ${_float(first['market_cap']) / 1e9:.2f}bn; {first['country'] or 'country not given'}",
+                           f"market cap ${_float(first['market_cap']) / 1e9:.2f}bn; "
+                           f"{first['country'] or 'country not given'}",
         })
         if rule == "plain":
             aliases.append({"concept": company, "alias": label, "confidence": "0.5", "case_sensitive": "true"})
