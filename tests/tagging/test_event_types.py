@@ -102,6 +102,10 @@ def test_effects_are_signed_implies_edges_to_themes(graph):
         ("The rates would lift the average US tariff to its highest in a century", "theme:tariffs-trade-war", 1),
         ("US to end sanctions waivers for buyers of Iranian oil", "theme:sanctions", 1),
         ("EU agrees to lift sanctions on Syria's banks", "theme:sanctions", -1),
+        # a tariff on goods acts on their industry: costs for importers, protection for producers
+        ("Trump imposes 25% tariff on imported cars and auto parts", "theme:autos", -1),
+        ("Trump says US will impose 25% tariff on steel and 10% on aluminum", "theme:metals-mining", 1),
+        ("Trump pauses tariffs on cars for a month", "theme:autos", 0),
         # rates: the central bank's name says nothing, the decision does
         ("Fed raises rates by 0.75 point, its biggest increase since 1994", "theme:interest-rates", 1),
         ("Fed cuts rates to near zero and launches bond buying", "theme:interest-rates", -1),
