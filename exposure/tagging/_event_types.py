@@ -51,12 +51,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import compress
 
 from exposure.tagging._context import _folded, _Sentences
-from exposure.tagging._fortune import MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, _match, default_lexicon
+from exposure.tagging._fortune import (
+    MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, default_lexicon, longest_match, phrase_parts,
+)
 from exposure.tagging._gazetteer import Mention
-from exposure.tagging._normalize import TOKEN, normalize_token
+from exposure.tagging._normalize import TOKEN
 
 REACH = 10
 SHORTFALL = ("less than expected", "less than forecast", "smaller than expected", "fewer than expected",
@@ -84,24 +85,6 @@ class EventType:
 
 
 _FIRES, _MODIFIES = 2, 1
-
-
-class _HeadKind(dict):
-    """Word as written -> whether its folded form starts a trigger (``_FIRES``), only a negation,
-    hedge or shortfall (``_MODIFIES``), or nothing (0); folded once per distinct word."""
-
-    def __init__(self, by_head: dict[str, tuple[Trigger, ...]]) -> None:
-        super().__init__()
-        self.by_head = by_head
-
-    def __missing__(self, word: str) -> int:
-        found = self.by_head.get(_folded(word), ())
-        kind = _FIRES if any(t.kind not in _MODIFIER_KINDS for t in found) else _MODIFIES if found else 0
-        if len(self) < 1 << 16:
-            self[word] = kind
-        return kind
-
-
 _MODIFIER_KINDS = ("negation", "hedge", "shortfall")
 
 
@@ -114,7 +97,7 @@ class EventTypes:
     triggers: dict[str, tuple[str, ...]]
     required: frozenset[str] = frozenset()
     needs: dict[str, frozenset[str] | None] | None = None
-    head_kind: _HeadKind | None = None
+    head_kind: dict[str, int] | None = None
 
     @classmethod
     def from_graph(cls, graph, modifiers: FortuneLexicon | None = None) -> EventTypes:
@@ -130,14 +113,12 @@ class EventTypes:
             effects.setdefault(event, []).append((theme, float(weight)))
         types, by_head, triggers = {}, {}, {}
         for event_id, row in rows.iterrows():
-            required = {c.strip() for c in str(_text(row.get("requires"))).split("|") if c.strip()}
             types[event_id] = EventType(
-                event_id, str(row["label"]), _text(row.get("family")), frozenset(required),
+                event_id, str(row["label"]), _text(row.get("family")), frozenset(_listed(row.get("requires"))),
                 tuple(sorted(effects.get(event_id, []))), _number(row.get("subject")), _number(row.get("object")),
-                frozenset(r.strip() for r in _text(row.get("reverses")).split("|") if r.strip()),
-                _text(row.get("keeps")).strip().lower() in ("yes", "true"),
+                frozenset(_listed(row.get("reverses"))), _text(row.get("keeps")).strip().lower() in ("yes", "true"),
             )
-            phrases = tuple(p.strip() for p in _text(row.get("triggers")).split("|") if p.strip())
+            phrases = _listed(row.get("triggers"))
             triggers[event_id] = phrases
             for phrase in phrases:
                 trigger = _trigger(phrase, event_id)
@@ -145,7 +126,7 @@ class EventTypes:
                     by_head.setdefault(trigger.parts[0][0], []).append(trigger)
         for head, found in (modifiers or default_lexicon()).by_head.items():
             for trigger in found:
-                if trigger.kind in ("negation", "hedge"):
+                if trigger.kind in _MODIFIER_KINDS:
                     by_head.setdefault(head, []).append(trigger)
         for phrase in SHORTFALL:
             trigger = _trigger(phrase, "shortfall")
@@ -157,8 +138,10 @@ class EventTypes:
             if kinds:
                 free = any(not k.requires for k in kinds)
                 needs[head] = None if free else frozenset().union(*(k.requires for k in kinds))
-        heads = {head: tuple(found) for head, found in by_head.items()}
-        return cls(types, heads, triggers, required, needs, _HeadKind(heads))
+        head_kind = {head: _FIRES if any(t.kind not in _MODIFIER_KINDS for t in found) else _MODIFIES
+                     for head, found in by_head.items()}
+        return cls(types, {head: tuple(found) for head, found in by_head.items()}, triggers, required, needs,
+                   head_kind)
 
     def fortune_rows(self) -> list[dict[str, str]]:
         """Company-fortune rows of the types with a subject or object polarity ("fined": -1 for
@@ -175,6 +158,11 @@ def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _listed(value) -> tuple[str, ...]:
+    """The items of a ``|``-separated cell (none for an empty or missing one)."""
+    return tuple(item.strip() for item in _text(value).split("|") if item.strip())
+
+
 def _number(value) -> float:
     try:
         number = float(value)
@@ -184,8 +172,8 @@ def _number(value) -> float:
 
 
 def _trigger(phrase: str, kind: str) -> Trigger | None:
-    parts = tuple(tuple(normalize_token(w) for w in TOKEN.findall(part)) for part in phrase.split(".."))
-    if not parts or not all(parts):
+    parts = phrase_parts(phrase)
+    if not all(parts):
         return None
     return Trigger(phrase, parts, 0.0, 0.0, kind)
 
@@ -211,16 +199,10 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
     found: list[_Occurrence] = []
     shortfalls: list[tuple[int, int]] = []
     for i in heads:
-        longest, kinds = None, []
-        for trigger in lexicon.by_head[words[i]]:
-            last = i if trigger.parts == ((words[i],),) else _match(trigger, words, i)
-            if last is None or (longest is not None and last < longest):
-                continue
-            if longest is None or last > longest:
-                longest, kinds = last, []
-            kinds.append(trigger.kind)
+        longest, matched = longest_match(lexicon.by_head[words[i]], words, i)
         if longest is None:
             continue
+        kinds = [trigger.kind for trigger in matched]
         if "shortfall" in kinds:
             shortfalls.append((i, longest))
         elif "negation" in kinds:
@@ -288,18 +270,17 @@ def read_event_types(
     consumed: dict[int, tuple[str, EventType]] = {}
     effects: list[Mention] = []
     needs = lexicon.needs or {}
-    kind_of = lexicon.head_kind
+    head_kind = lexicon.head_kind or {}
     for number, (start, end) in enumerate(sentences.spans):
-        raw = TOKEN.findall(text, start, end)
-        kinds = [kind_of[w] for w in raw]
+        tokens = list(TOKEN.finditer(text, start, end))
+        words = [_folded(m.group(0)) for m in tokens]
+        kinds = [head_kind.get(word, 0) for word in words]
         if not any(kinds):
             continue
         named = {mentions[i].concept for i in by_sentence.get(number, ())}
-        if not any(kind == _FIRES and (needs[w] is None or needs[w] & named)
-                   for w, kind in zip(map(_folded, compress(raw, kinds)), compress(kinds, kinds))):
+        if not any(kind == _FIRES and (needs[word] is None or needs[word] & named)
+                   for word, kind in zip(words, kinds)):
             continue
-        tokens = list(TOKEN.finditer(text, start, end))
-        words = [_folded(w) for w in raw]
         starts = [m.start() for m in tokens]
         ends = [m.end() for m in tokens]
         heads = [i for i, kind in enumerate(kinds) if kind]
@@ -350,10 +331,10 @@ def read_event_types(
     read = []
     for index, mention in enumerate(mentions):
         if index in consumed:
-            mention = replace(mention, sign=0, rule=consumed[index][0])
+            mention = mention.replaced(sign=0, rule=consumed[index][0])
         elif (mention.concept in story and mention.origin in _READ_ORIGINS and not mention.rule
               and mention.concept not in signed_by_clause):
-            mention = replace(mention, sign=0, rule=f"{story[mention.concept]}, read for the story")
+            mention = mention.replaced(sign=0, rule=f"{story[mention.concept]}, read for the story")
         read.append(mention)
     return read, effects
 

@@ -74,8 +74,7 @@ class FortuneLexicon:
     def from_rows(cls, rows) -> FortuneLexicon:
         by_head: dict[str, list[Trigger]] = {}
         for row in rows:
-            parts = tuple(tuple(normalize_token(w) for w in TOKEN.findall(part))
-                          for part in row["phrase"].split(".."))
+            parts = phrase_parts(row["phrase"])
             kind = row["kind"].strip()
             trigger = Trigger(row["phrase"].strip(), parts, float(row["subject"] or 0), float(row["object"] or 0), kind,
                               (row.get("applies_to") or "any").strip() == "company")
@@ -103,8 +102,19 @@ def default_lexicon() -> FortuneLexicon:
     return FortuneLexicon.from_rows(default_rows())
 
 
+def phrase_parts(phrase: str) -> tuple[tuple[str, ...], ...]:
+    """The folded words of a trigger phrase, in parts cut at ``..`` (a gap of up to ``GAP`` words).
+
+    >>> phrase_parts("cut .. guidance")
+    (('cut',), ('guidance',))
+    """
+    return tuple(tuple(normalize_token(w) for w in TOKEN.findall(part)) for part in phrase.split(".."))
+
+
 def _match(trigger: Trigger, words: Sequence[str], i: int) -> int | None:
     """Index of the last word of ``trigger`` matched at word ``i``, or None."""
+    if trigger.parts == ((words[i],),):
+        return i
     position = i
     for number, part in enumerate(trigger.parts):
         candidates = [i] if number == 0 else range(position + 1, min(position + 2 + GAP, len(words)))
@@ -115,6 +125,20 @@ def _match(trigger: Trigger, words: Sequence[str], i: int) -> int | None:
         else:
             return None
     return position
+
+
+def longest_match(candidates: Sequence[Trigger], words: Sequence[str], i: int) -> tuple[int | None, list[Trigger]]:
+    """The last word of the longest of ``candidates`` matched at word ``i``, and every candidate
+    that long, in their order (``None, []`` when none matches)."""
+    longest, found = None, []
+    for trigger in candidates:
+        last = _match(trigger, words, i)
+        if last is None or (longest is not None and last < longest):
+            continue
+        if longest is None or last > longest:
+            longest, found = last, []
+        found.append(trigger)
+    return longest, found
 
 
 @dataclass(frozen=True)
@@ -172,15 +196,11 @@ def _read_words(text: str, found: Sequence[tuple[int, int, str]], lexicon: Fortu
     triggers: list[tuple[int, int, float, float, str]] = []
     i = 0
     while i < len(words):
-        matched = None
-        for trigger in heads.get(words[i], ()):
-            last = _match(trigger, words, i)
-            if last is not None and (matched is None or last > matched[1]):
-                matched = (trigger, last)
-        if matched is None:
+        last, matched = longest_match(heads.get(words[i], ()), words, i)
+        if last is None:
             i += 1
             continue
-        trigger, last = matched
+        trigger = matched[0]
         if trigger.kind == "negation":
             negation = (i, last)
         elif trigger.kind == "hedge":
