@@ -17,3 +17,15 @@ def best_time(function, repeats=3):
     finally:
         gc.enable()
     return best
+
+
+def tag_growth(graph, words: str, repeats: int, headline: str = "x", scale: int = 8) -> float:
+    """How many times longer ``tag_event`` takes on ``scale`` times the text: ``words`` repeated
+    ``repeats * scale`` times against ``repeats`` times (best of 3 against best of 7)."""
+    import exposure as ex
+    from exposure.tagging import tag_event
+
+    small = ex.Event(headline=headline, body=words * repeats)
+    large = ex.Event(headline=headline, body=words * (repeats * scale))
+    tag_event(large, graph)
+    return best_time(lambda: tag_event(large, graph)) / best_time(lambda: tag_event(small, graph), 7)

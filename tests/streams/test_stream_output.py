@@ -34,8 +34,9 @@ def reference(tmp_path_factory, feed, graph):
     return folder
 
 
-def _stop_after(monkeypatch, batches):
-    """Make the run raise while mapping batch ``batches`` (0-based), as a bug or a bad day would."""
+def _stream_stopped(monkeypatch, feed, out, graph, batches):
+    """A run into ``out`` that raises while mapping batch ``batches`` (0-based), as a bug or a bad
+    day would."""
     original, calls = _run.map_event_batch, []
 
     def failing(*args, **kwargs):
@@ -45,6 +46,9 @@ def _stop_after(monkeypatch, batches):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(_run, "map_event_batch", failing)
+    with pytest.raises(RuntimeError):
+        _stream(feed, out, graph)
+    monkeypatch.undo()
 
 
 def test_overwrite_of_the_current_folder_is_refused_and_deletes_nothing(tmp_path, feed, monkeypatch, capsys):
@@ -112,10 +116,7 @@ def test_rerun_replaces_a_previous_output_with_the_same_bytes(tmp_path, feed, gr
 def test_a_run_stopped_by_an_error_is_refused_by_readers_then_resumed_exactly(tmp_path, feed, graph, reference,
                                                                                 monkeypatch, capsys):
     out = tmp_path / "out"
-    _stop_after(monkeypatch, 3)
-    with pytest.raises(RuntimeError):
-        _stream(feed, out, graph)
-    monkeypatch.undo()
+    _stream_stopped(monkeypatch, feed, out, graph, 3)
     assert not out.exists()
     for reader in (read_mapped, theme_intensity, exposure_series):
         with pytest.raises(StreamOutputError, match="incomplete.*after 3 batch") as caught:
@@ -138,10 +139,7 @@ def test_a_run_stopped_by_an_error_is_refused_by_readers_then_resumed_exactly(tm
 
 def test_resume_refuses_another_input_graph_or_setting(tmp_path, feed, graph, monkeypatch):
     out = tmp_path / "out"
-    _stop_after(monkeypatch, 2)
-    with pytest.raises(RuntimeError):
-        _stream(feed, out, graph)
-    monkeypatch.undo()
+    _stream_stopped(monkeypatch, feed, out, graph, 2)
     with pytest.raises(ArgumentError, match=r"setting top \(5 then, 7 now\)"):
         map_stream(feed, out, graph=graph, batch_size=40, top=7, resume=True, show_progress=False)
     with pytest.raises(ArgumentError, match="setting batch_size"):
@@ -186,10 +184,7 @@ def test_a_second_run_into_the_same_output_is_refused_while_one_is_writing(tmp_p
     from exposure.streams._output import locked_folder
 
     out = tmp_path / "out"
-    _stop_after(monkeypatch, 1)
-    with pytest.raises(RuntimeError):
-        _stream(feed, out, graph)
-    monkeypatch.undo()
+    _stream_stopped(monkeypatch, feed, out, graph, 1)
     with locked_folder(tmp_path / ".out.staging"):  # as a live run holds it
         for options in ({"resume": True}, {"overwrite": True}):
             with pytest.raises(ArgumentError, match="another `exposure stream` run is writing"):

@@ -182,11 +182,7 @@ def test_roles_data_holds_no_tickers_names_or_dates(graph):
 
 def test_role_reading_is_linear_in_one_long_clause(graph):
     """Many operators, themes and triggers in one clause: 8x the text in under 20x the time."""
-    from tests._timing import best_time
+    from tests._timing import tag_growth
 
     words = "Russia struck Ukraine with drones and Poland asked for air defences and Israel was hit by missiles "
-    small = ex.Event(headline="x", body=words * 150)
-    large = ex.Event(headline="x", body=words * 1200)
-    tag_event(large, graph)
-    ratio = best_time(lambda: tag_event(large, graph)) / best_time(lambda: tag_event(small, graph), 7)
-    assert ratio < 20
+    assert tag_growth(graph, words, 150) < 20
