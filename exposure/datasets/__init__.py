@@ -3,6 +3,7 @@
 from exposure.datasets._base import (
     DEV_FUNDS,
     load_dev_returns,
+    load_dev_yields,
     load_etf_holdings,
     load_sample_benchmark,
     load_sample_events,
@@ -21,6 +22,7 @@ from exposure.datasets._synthetic import (
 __all__ = [
     "DEV_FUNDS",
     "load_dev_returns",
+    "load_dev_yields",
     "load_etf_holdings",
     "load_sample_benchmark",
     "load_sample_events",

@@ -109,6 +109,7 @@ def load_sample_prices(region: str = "us"):
 
 DEV_EVENTS = "dev_events.jsonl"
 DEV_RETURNS = "dev_returns.parquet"
+DEV_YIELDS = "dev_yields.csv.gz"
 DEV_FUNDS: tuple[str, ...] = (
     "ARKX", "DFEN", "DIA", "EFA", "EUAD", "EZU", "FEZ", "FITE", "GCAD", "GLD", "ITA", "IWM", "JEDI", "JETS", "MISL",
     "NATO", "PPA", "QQQ", "ROKT", "SHLD", "SPY", "TLT", "UFO", "USO", "UUP", "VGK", "VOO", "VT", "XAR", "XLE", "XLI",
@@ -120,8 +121,8 @@ DEV_FUNDS: tuple[str, ...] = (
 def load_dev_returns():
     """Daily simple returns for the development set of real events (date x ticker, float32).
 
-    593 US tickers (S&P 500 members, defence, drone and aerospace names, ETFs), 2015-05-01 to
-    2025-11-07, derived from adjusted closes of dsturdy/Factor_Attribution (see
+    593 US tickers (S&P 500 members, defence, drone and aerospace names, ETFs), 2015-01-05 to
+    2026-08-03, derived from adjusted closes of dsturdy/Factor_Attribution (see
     ``data/README.md``); bad single-day prints are NaN (``dev_returns_flags.csv``).
 
     Examples
@@ -133,5 +134,24 @@ def load_dev_returns():
     import pandas as pd
 
     frame = pd.read_parquet(sample_path(DEV_RETURNS))
+    frame.index = pd.DatetimeIndex(frame.index, name="date")
+    return frame
+
+
+def load_dev_yields():
+    """Daily US Treasury yields in percent (date x ``^IRX`` 13-week, ``^TNX`` 10-year), 2015-2026.
+
+    Levels, not prices: the factor :mod:`exposure.estimate` uses for interest rates is their daily
+    change. Same source as :func:`load_dev_returns` (see ``data/README.md``).
+
+    Examples
+    --------
+    >>> yields = load_dev_yields()
+    >>> list(yields.columns), float(yields.loc["2022-06-14", "^TNX"])
+    (['^IRX', '^TNX'], 3.483)
+    """
+    import pandas as pd
+
+    frame = pd.read_csv(sample_path(DEV_YIELDS), index_col="date", parse_dates=["date"])
     frame.index = pd.DatetimeIndex(frame.index, name="date")
     return frame

@@ -6,9 +6,11 @@ Reads the wide daily adjusted closes of dsturdy/Factor_Attribution (data/<TICKER
 096a2ae029378abaa28323ad4fde7a1aba803efb, as collected in the project's shared data folder) and
 writes, beside this script:
 
-- ``dev_returns.parquet``: daily simple returns (rounded to 0.1 bp, float32, zstd), date x ticker, for the sessions
-  the development set needs (the estimation window, gap and event window of every event, with a
-  margin), every ticker of the file except the yields ^IRX and ^TNX (they are not prices);
+- ``dev_returns.parquet``: daily simple returns (rounded to 0.1 bp, float32, zstd), date x ticker, every session
+  of the file (the development set's estimation windows, gaps and event windows, and the history
+  :mod:`exposure.estimate` learns exposures from), every ticker except the yields ^IRX and ^TNX;
+- ``dev_yields.csv.gz``: the yields ^IRX (13-week bill) and ^TNX (10-year note), in percent, as
+  levels (they are not prices, so they get no return);
 - ``dev_returns_flags.csv``: every return set to NaN by the spike rule below, with its reason;
 - and it marks the holdout quarter of ``dev_events.jsonl`` in place (see :func:`holdout_flags`).
 
@@ -29,11 +31,10 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 EVENTS = HERE / "dev_events.jsonl"
 RETURNS = HERE / "dev_returns.parquet"
+YIELDS = HERE / "dev_yields.csv.gz"
 FLAGS = HERE / "dev_returns_flags.csv"
 NOT_PRICES = ["^IRX", "^TNX"]
 SPIKE_LOG_MOVE = 0.75 * np.log(2)
-SESSIONS_BEFORE = 250 + 10 + 30
-SESSIONS_AFTER = 5 + 15
 
 
 def holdout_flags(records: list[dict]) -> list[bool]:
@@ -71,19 +72,18 @@ def main(source: str) -> None:
         record["holdout"] = flag
     EVENTS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
 
-    prices = pd.read_csv(source, index_col=0, parse_dates=True).drop(columns=NOT_PRICES).sort_index()
+    closes = pd.read_csv(source, index_col=0, parse_dates=True).sort_index()
+    yields = closes[NOT_PRICES].dropna(how="all").round(4)
+    yields.index.name = "date"
+    yields.to_csv(YIELDS, float_format="%.4f", compression={"method": "gzip", "mtime": 0})
+    prices = closes.drop(columns=NOT_PRICES)
     returns = prices.pct_change(fill_method=None)
     flags = spikes(prices)
     for row in flags.itertuples(index=False):
         at = prices.index.get_loc(pd.Timestamp(row.date))
         returns.iloc[[at, at + 1], returns.columns.get_loc(row.ticker)] = np.nan
 
-    days = returns.index
-    event_days = pd.to_datetime([r["published_at"] for r in records], utc=True).tz_convert("America/New_York")
-    positions = days.searchsorted(event_days.tz_localize(None).normalize())
-    first = max(int(positions.min()) - SESSIONS_BEFORE, 1)
-    last = min(int(positions.max()) + SESSIONS_AFTER, len(days) - 1)
-    extract = returns.iloc[first:last + 1].round(5).astype("float32")
+    extract = returns.iloc[1:].round(5).astype("float32")
     extract.index.name = "date"
     extract.columns.name = "ticker"
     extract.to_parquet(RETURNS, compression="zstd", compression_level=19)
