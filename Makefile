@@ -26,9 +26,13 @@ fuzz: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python tests/benchmarks/run.py
 
-# the bundled development set of real events against realised abnormal returns (about a minute)
+# the bundled development set of real events against realised abnormal returns (about a minute),
+# then the same with exposures blended from returns (a few minutes), then the blend's out-of-sample
+# check against next-year betas, 2017-2026
 evaluate: $(INSTALLED)
 	$(BIN)/exposure evaluate --dev --permutations 1000 --by-category
+	$(BIN)/exposure evaluate --dev --permutations 1000 --exposures blend
+	$(BIN)/exposure blend --validate
 
 lint: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet ruff

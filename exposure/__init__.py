@@ -6,7 +6,7 @@ version (content hash) of the graph used.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from exposure import datasets
+from exposure import datasets, estimate
 from exposure.analytics import PortfolioReport, portfolio_report
 from exposure.errors import (
     DataError,
@@ -48,6 +48,7 @@ __all__ = [
     "__version__",
     "datasets",
     "default_graph",
+    "estimate",
     "evaluate",
     "load_graph",
     "map_events",

@@ -22,13 +22,14 @@ ALLOWED = {
     "market": {"errors", "io"},
     "studies": {"errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics", "market"},
     "streams": {"errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics"},
+    "estimate": {"errors", "io", "graph", "datasets"},
     "evaluation": {
         "errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics", "market", "studies",
-        "datasets",
+        "datasets", "estimate",
     },
     "cli": {
         "errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics", "datasets", "market",
-        "studies", "streams", "evaluation",
+        "studies", "streams", "evaluation", "estimate",
     },
 }
 

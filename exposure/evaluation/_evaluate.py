@@ -175,7 +175,8 @@ class EvaluationResult:
         head = (f"exposure evaluate: {title}: {len(self.per_event)} events evaluated, {len(self.dropped)} dropped; "
                 f"CAR days {s['window'][0]}..{s['window'][1]}, market model vs {s['market']}, estimation "
                 f"{s['estimation']}, gap {s['gap']}; random: {s['permutations']} permutations (seed {s['seed']}); "
-                f"graph {s['graph_version']}")
+                f"graph {s['graph_version']}"
+                + (", exposures blended with returns" if s.get("exposures") == "blend" else ""))
         table = self.overall
         lines = [head, f"{'metric':<16}{'model':>9}{'keyword':>9}{'random':>9}{'random 95%':>18}"
                        f"{'m-kw':>9}{'t':>7}{'m-rnd':>9}{'t':>7}{'n':>5}"]
@@ -249,6 +250,7 @@ def evaluate(
     universe: Iterable[str] | None = None,
     labels: pd.DataFrame | None = None,
     keyword_rules: pd.DataFrame | None = None,
+    exposures: str = "prior",
 ) -> EvaluationResult:
     """Score events with the graph and compare the scores with realised abnormal returns.
 
@@ -287,6 +289,10 @@ def evaluate(
         ``category`` and ``holdout`` per event id (overrides labels read from a path).
     keyword_rules : DataFrame, optional
         Baseline rules (default the bundled :func:`load_keyword_rules`).
+    exposures : {"prior", "blend"}, default "prior"
+        ``"blend"`` scores each event with exposures blended from the graph's prior and the
+        returns before the first day of the event's month (:func:`exposure.estimate.blend_exposures`
+        on ``returns_or_prices``; nothing from the event's month or later).
 
     Returns
     -------
@@ -342,8 +348,13 @@ def evaluate(
     study = event_study(returns, dated, market=market, model="market", window=(first, last),
                         estimation=estimation, gap=gap, tickers=[n for n in names if n in returns.columns])
     results = study.results
-    impacts = map_events(dated, graph) if dated else None
-    model_scores = impacts.matrix if impacts is not None else pd.DataFrame()
+    if exposures == "blend":
+        model_scores = _blended_scores(dated, graph, returns, market)
+    elif exposures == "prior":
+        impacts = map_events(dated, graph) if dated else None
+        model_scores = impacts.matrix if impacts is not None else pd.DataFrame()
+    else:
+        raise ArgumentError(f"exposures={exposures!r}", field="exposures", fix="use 'prior' or 'blend'")
     sectors = graph.securities["sector"].reindex(names)
     keyword_scores = keyword_sector_scores(dated, sectors, keyword_rules if keyword_rules is not None
                                            else load_keyword_rules())
@@ -404,5 +415,22 @@ def evaluate(
                     else np.full((len(rows), max(permutations, 1), len(METRICS)), np.nan))
     settings = {"market": market, "window": (first, last), "estimation": estimation, "gap": gap,
                 "permutations": permutations, "seed": seed, "graph_version": graph.version,
-                "names": len(names)}
+                "names": len(names), "exposures": exposures}
     return EvaluationResult(settings, per_event, dropped_frame, random_array)
+
+
+def _blended_scores(events: list[Event], graph: KnowledgeGraph, returns: pd.DataFrame, market: str) -> pd.DataFrame:
+    """Event x ticker scores with exposures blended as of the first day of each event's month."""
+    from exposure.estimate import blend_exposures
+    from exposure.impact import ImpactSettings, map_events
+
+    months: dict[str, list[Event]] = {}
+    for event in events:
+        months.setdefault(pd.Timestamp(event.published_at).strftime("%Y-%m-01"), []).append(event)
+    parts = []
+    for month, batch in sorted(months.items()):
+        blended = blend_exposures(graph, returns, as_of=month, market=market).to_graph()
+        parts.append(map_events(batch, blended, settings=ImpactSettings(exposures="blend")).matrix)
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts).fillna(0.0).reindex([e.id for e in events])

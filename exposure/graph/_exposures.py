@@ -10,6 +10,12 @@ Rules, in order of precedence, for company c and theme t:
 
 Sub-themes are resolved before their parents, so roll-ups chain up the hierarchy.
 
+Blended exposures (``exposures="blend"``): an ``exposed_to_blend`` edge (the revenue prior blended
+with returns-based evidence by :mod:`exposure.estimate`) takes the place of the company's
+explicit figure for that theme, or stands as one where there was none, with basis
+``returns-blend``; everything else follows the rules above. With ``exposures="prior"`` (the
+default) blend edges are ignored.
+
 Ties are settled the same way everywhere: between rows of one company and theme, an explicit row
 beats the others, then the larger weight wins, then the row seen first (explicit rows in edge
 order, then defaults in classification, GICS level and edge order, then the row already in the
@@ -27,8 +33,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from exposure.errors import ArgumentError
+
 EXPOSURE_COLUMNS = ["company", "theme", "weight", "basis", "source", "via"]
+EXPOSURE_MODES = ("prior", "blend")
 _BASES = ["explicit", "industry default", "roll-up"]
+_BLEND_BASIS = "returns-blend"
 _EXPLICIT, _DEFAULT, _ROLLUP = range(3)
 _ROLLUP_SOURCE = "largest exposure among sub-themes"
 _LEVELS = (8, 6, 4, 2)
@@ -40,13 +50,16 @@ def gics_ancestors(code: str) -> list[str]:
     return [f"gics:{digits[:n]}" for n in _LEVELS if len(digits) >= n]
 
 
-def effective_exposures(edges: pd.DataFrame) -> pd.DataFrame:
+def effective_exposures(edges: pd.DataFrame, *, exposures: str = "prior") -> pd.DataFrame:
     """Resolve explicit, default and rolled-up exposures into one long table.
 
     Parameters
     ----------
     edges : DataFrame
         Validated edge table (columns ``from_id, relation, to_id, weight, source``).
+    exposures : {"prior", "blend"}, default "prior"
+        ``"blend"`` puts ``exposed_to_blend`` edges in place of the explicit figures (basis
+        ``returns-blend``); ``"prior"`` ignores them.
 
     Returns
     -------
@@ -71,6 +84,34 @@ def effective_exposures(edges: pd.DataFrame) -> pd.DataFrame:
     >>> table.loc[1, ["theme", "via"]].tolist(), float(table.loc[1, "weight"])
     (['theme:defense-spending', 'theme:counter-drone'], 0.6)
     """
+    if exposures not in EXPOSURE_MODES:
+        raise ArgumentError(f"exposures={exposures!r}", field="exposures", fix="use 'prior' or 'blend'")
+    blended = _blend_keys(edges) if exposures == "blend" else None
+    if blended is not None:
+        edges = _blend_in_place_of_explicit(edges)
+    table = _effective(edges)
+    if blended is not None and len(table):
+        key = table["company"] + "\x00" + table["theme"]
+        table.loc[key.isin(blended).to_numpy() & (table["basis"] == "explicit").to_numpy(), "basis"] = _BLEND_BASIS
+    return table
+
+
+def _blend_keys(edges: pd.DataFrame) -> pd.Index:
+    blend = edges[edges["relation"] == "exposed_to_blend"]
+    return pd.Index(blend["from_id"] + "\x00" + blend["to_id"])
+
+
+def _blend_in_place_of_explicit(edges: pd.DataFrame) -> pd.DataFrame:
+    """Edges where each blend row is the company's explicit figure (and the figure it replaces is gone)."""
+    is_blend = (edges["relation"] == "exposed_to_blend").to_numpy()
+    keys = _blend_keys(edges)
+    key = edges["from_id"] + "\x00" + edges["to_id"]
+    replaced = (edges["relation"] == "exposed_to").to_numpy() & key.isin(keys).to_numpy()
+    blend = edges[is_blend].assign(relation="exposed_to")
+    return pd.concat([edges[~is_blend & ~replaced], blend], ignore_index=True)
+
+
+def _effective(edges: pd.DataFrame) -> pd.DataFrame:
     exposed = edges[edges["relation"] == "exposed_to"]
     is_company = exposed["from_id"].str.startswith("company:").to_numpy(dtype=bool)
     explicit = exposed[is_company]

@@ -19,7 +19,7 @@ from exposure.graph import _io
 from exposure.graph._cache import compile_cached, default_compiled_cache_dir
 from exposure.graph._compile import CompiledGraph, compile_operators
 from exposure.graph._exposures import effective_exposures, gics_ancestors
-from exposure.graph._schema import NODE_KINDS
+from exposure.graph._schema import NODE_KINDS, RELATIONS
 from exposure.io import parse_date
 
 
@@ -97,7 +97,7 @@ class KnowledgeGraph:
         self._aliases = aliases
         self.overrides: tuple[str, ...] = tuple(overrides)
         self.rejects: tuple[Reject, ...] = tuple(rejects)
-        self._compiled: dict[tuple[float, int], CompiledGraph] = {}
+        self._compiled: dict[tuple[float, int, str], CompiledGraph] = {}
 
     @classmethod
     def load(cls, *paths: str | Path, include_default: bool = True) -> KnowledgeGraph:
@@ -276,20 +276,50 @@ class KnowledgeGraph:
         """Effective company theme exposures (long): explicit > max(industry default, roll-up)."""
         return effective_exposures(self._edges)
 
-    def security_exposures(self, themes: Iterable[str] | None = None) -> pd.DataFrame:
+    @cached_property
+    def blended_exposures(self) -> pd.DataFrame:
+        """As :attr:`exposures`, with each ``exposed_to_blend`` edge in place of the company's figure.
+
+        Raises :class:`~exposure.errors.ArgumentError` when the graph has no blend edges (add them
+        with :meth:`exposure.estimate.BlendedExposures.to_graph`).
+        """
+        self._require_blend()
+        return effective_exposures(self._edges, exposures="blend")
+
+    @property
+    def has_blend(self) -> bool:
+        """Whether the graph carries returns-blended exposures (``exposed_to_blend`` edges)."""
+        return bool((self._edges["relation"] == "exposed_to_blend").any())
+
+    def _require_blend(self) -> None:
+        if not self.has_blend:
+            raise ArgumentError("the graph has no blended exposures", field="exposures",
+                                fix="add them first: graph = exposure.estimate.blend_exposures(graph, returns, "
+                                    "as_of=...).to_graph(), or use exposures='prior'")
+
+    def _exposure_table(self, exposures: str) -> pd.DataFrame:
+        if exposures == "prior":
+            return self.exposures
+        if exposures == "blend":
+            return self.blended_exposures
+        raise ArgumentError(f"exposures={exposures!r}", field="exposures", fix="use 'prior' or 'blend'")
+
+    def security_exposures(self, themes: Iterable[str] | None = None, *, exposures: str = "prior") -> pd.DataFrame:
         """Theme exposure of every security, ticker x theme, values in [0, 1].
 
         Parameters
         ----------
         themes : iterable of str, optional
             Theme ids to keep, in this order; default all themes of the graph.
+        exposures : {"prior", "blend"}, default "prior"
+            ``"blend"`` uses the returns-blended exposures the graph carries.
         """
         all_themes = self.ids("theme")
         columns = list(themes) if themes is not None else all_themes
         for theme in columns:
             if theme not in self._nodes.index or self._nodes.at[theme, "kind"] != "theme":
                 raise self._unknown(theme)
-        table = self.exposures.merge(
+        table = self._exposure_table(exposures).merge(
             self.securities.reset_index()[["ticker", "company_id"]],
             left_on="company", right_on="company_id",
         )
@@ -308,6 +338,32 @@ class KnowledgeGraph:
         return frame
 
     # --- transformations ----------------------------------------------------------------------
+    def with_blended_exposures(self, rows: pd.DataFrame) -> KnowledgeGraph:
+        """This graph with ``rows`` as its ``exposed_to_blend`` edges (any earlier ones are replaced).
+
+        ``rows`` has the edge columns (``from_id`` a company, ``to_id`` a theme, ``weight`` in
+        [0, 1], a ``source``); missing text columns are left empty. The result has its own
+        version. Built by :meth:`exposure.estimate.BlendedExposures.to_graph`.
+        """
+        relation = RELATIONS["exposed_to_blend"]
+        frame = rows.assign(relation="exposed_to_blend")
+        for column in self._history.columns:
+            if column not in frame.columns:
+                frame[column] = ""
+        bad = ~(frame["from_id"].str.startswith("company:") & frame["to_id"].str.startswith("theme:")
+                & frame["from_id"].isin(self._nodes.index) & frame["to_id"].isin(self._nodes.index)
+                & frame["weight"].between(relation.min_weight, relation.max_weight) & (frame["source"] != ""))
+        if bad.any():
+            row = frame[bad].iloc[0]
+            raise ArgumentError(f"{int(bad.sum())} blended exposure row(s) are not company -> theme with a weight "
+                                f"in [0, 1] and a source, e.g. {row['from_id']} -> {row['to_id']} {row['weight']}",
+                                where="with_blended_exposures", field="rows",
+                                fix="give known company and theme ids, weights in [0, 1] and a source")
+        kept = self._history[self._history["relation"] != "exposed_to_blend"]
+        edges = pd.concat([kept, frame[list(self._history.columns)]], ignore_index=True)
+        return KnowledgeGraph(self._nodes, edges, self._aliases, overrides=self.overrides, rejects=self.rejects,
+                              dated=self.dated)
+
     def as_of(self, when: date | str) -> KnowledgeGraph:
         """The graph as it stood on a date: edge rows outside their validity interval are dropped.
 
@@ -332,21 +388,27 @@ class KnowledgeGraph:
                               overrides=self.overrides, rejects=self.rejects, dated=day)
 
     def compile(
-        self, *, decay: float = 0.5, max_hops: int = 4, cache_dir: str | Path | None = None
+        self, *, decay: float = 0.5, max_hops: int = 4, cache_dir: str | Path | None = None,
+        exposures: str = "prior",
     ) -> CompiledGraph:
         """Sparse impact and exposure operators for this graph version.
 
-        Cached in memory per ``decay, max_hops``, and on disk when ``cache_dir`` is given or
+        ``exposures="blend"`` builds them with the returns-blended exposures the graph carries;
+        the operators are then stamped ``<version>+blend``.
+
+        Cached in memory per ``decay, max_hops, exposures``, and on disk when ``cache_dir`` is given or
         ``$EXPOSURE_CACHE_DIR`` is set (entries named by graph version, so a changed graph is
         compiled afresh, never served stale; no pickle, every file checked against its sha256,
         a damaged entry rebuilt and an unwritable folder skipped, each with a ``CacheWarning``).
         """
-        key = (float(decay), int(max_hops))
+        key = (float(decay), int(max_hops), exposures)
         if key in self._compiled:
             return self._compiled[key]
+        table = self._exposure_table(exposures)
+        version = self.version if exposures == "prior" else f"{self.version}+{exposures}"
         folder = Path(cache_dir).expanduser() if cache_dir is not None else default_compiled_cache_dir()
-        compiled = compile_cached(folder, self.version, decay, max_hops, lambda: compile_operators(
-            self.version, self._nodes, self._edges, self.exposures, decay=decay, max_hops=max_hops
+        compiled = compile_cached(folder, version, decay, max_hops, lambda: compile_operators(
+            version, self._nodes, self._edges, table, decay=decay, max_hops=max_hops
         ))
         self._compiled[key] = compiled
         return compiled

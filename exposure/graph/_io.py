@@ -230,7 +230,7 @@ def validate_tables(
             problems.add(row, "weight", f"{weight} is outside [{relation.min_weight}, {relation.max_weight}]",
                          f"{relation.name} weights lie in [{relation.min_weight}, {relation.max_weight}]")
             continue
-        if weight == 0 and relation.flow != "exposure":
+        if weight == 0 and relation.flow != "exposure" and relation.name != "exposed_to_blend":
             problems.add(row, "weight", "0 carries nothing", "remove the row or give it a weight")
             continue
         if not row.get("source"):

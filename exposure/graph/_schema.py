@@ -71,6 +71,13 @@ RELATIONS: dict[str, Relation] = {
             "'none' and overrides the default",
         ),
         _relation(
+            "exposed_to_blend", ("company",), ("theme",), 0.0, 1.0, "none",
+            "the company's exposure to the theme blended from its ``exposed_to`` prior and its returns' "
+            "sensitivity to the theme's factor (``exposure.estimate``; source ``returns-blend``, with "
+            "window and statistics in the note). Used in place of the prior only when asked "
+            "(``compile(exposures=\"blend\")``, ``ImpactSettings(exposures=\"blend\")``)",
+        ),
+        _relation(
             "makes", ("company",), ("system",), 0.0, 1.0, "backward",
             "the company makes the system; weight is its share of the programme",
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,11 @@ class ImpactSettings(BaseModel):
     )
     vendor_ticker_prior: float = Field(
         0.05, ge=0, le=1, description="confidence of a vendor ticker chip; low so it cannot dominate"
+    )
+    exposures: Literal["prior", "blend"] = Field(
+        "prior",
+        description="'prior': the graph's revenue-based exposures; 'blend': those blended with returns-based "
+        "evidence, which the graph must carry (exposure.estimate.blend_exposures(...).to_graph())",
     )
 
 
@@ -293,7 +299,7 @@ def map_events(
     graph = default_graph() if graph is None else graph
     settings = settings or ImpactSettings()
     batch = [events] if isinstance(events, Event) else list(events)
-    compiled = graph.compile(decay=settings.decay, max_hops=settings.max_hops)
+    compiled = graph.compile(decay=settings.decay, max_hops=settings.max_hops, exposures=settings.exposures)
     tagged = [tag_event(e, graph, tag_confidence=settings.tag_confidence,
                         vendor_ticker_prior=settings.vendor_ticker_prior) for e in batch]
     activations = [concept_activations(t.mentions, t.event.market_impact) for t in tagged]

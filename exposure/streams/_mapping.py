@@ -204,7 +204,7 @@ def map_event_batch(
 def _score(events: Sequence[Event], positions: list[int], graph: KnowledgeGraph, settings: ImpactSettings,
            top: int | None, portfolios: PortfolioSet | None) -> MappedEvents:
     batch = [events[i] for i in positions]
-    compiled = graph.compile(decay=settings.decay, max_hops=settings.max_hops)
+    compiled = graph.compile(decay=settings.decay, max_hops=settings.max_hops, exposures=settings.exposures)
     tagged = [tag_event(e, graph, tag_confidence=settings.tag_confidence,
                         vendor_ticker_prior=settings.vendor_ticker_prior) for e in batch]
     x = activation_matrix([concept_activations(t.mentions, t.event.market_impact) for t in tagged], compiled.concepts)

@@ -1,0 +1,135 @@
+"""Theme factors: the return series a security's theme sensitivity is measured against.
+
+A theme has a factor when a fund tracks it (``fund``: JETS for airlines, USO for oil), a market
+rate measures it (``yield``: the daily change of the 10-year Treasury yield for interest rates),
+or the graph holds enough pure plays to build one (``basket``: the equal-weighted daily return of
+the securities whose prior exposure is at least :data:`PURE_PLAY`). A basket member is measured
+against the basket without itself (leave-one-out), so no security explains its own return.
+
+The list is data: ``exposure/estimate/data/theme_factors.csv`` (theme, kind, series, note).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from exposure.errors import ArgumentError, InputFormatError
+
+FactorKind = Literal["fund", "yield", "basket"]
+KINDS: tuple[str, ...] = ("fund", "yield", "basket")
+PURE_PLAY = 0.5
+"""Prior exposure from which a security is a pure play of a theme (basket member, scale reference)."""
+
+
+@dataclass(frozen=True)
+class ThemeFactor:
+    """Where a theme's factor returns come from.
+
+    Attributes
+    ----------
+    theme : str
+        Theme id, e.g. ``"theme:airlines"``.
+    kind : {"fund", "yield", "basket"}
+    series : str
+        Ticker of the fund, name of the yield series, or empty for a basket.
+    note : str
+        Why this series measures the theme.
+    """
+
+    theme: str
+    kind: FactorKind
+    series: str
+    note: str
+
+    @property
+    def label(self) -> str:
+        """``"fund JETS"``, ``"yield ^TNX"`` or ``"basket of pure plays"``."""
+        return f"{self.kind} {self.series}" if self.series else "basket of pure plays"
+
+
+def read_theme_factors(path: str | Path | None = None) -> list[ThemeFactor]:
+    """The theme factors of a CSV file (default: the bundled ``theme_factors.csv``).
+
+    Examples
+    --------
+    >>> factors = read_theme_factors()
+    >>> [f.label for f in factors if f.theme == "theme:airlines"]
+    ['fund JETS']
+    """
+    where = Path(path) if path is not None else Path(str(resources.files("exposure.estimate") / "data"
+                                                         / "theme_factors.csv"))
+    try:
+        rows = list(csv.DictReader(where.read_text(encoding="utf-8").splitlines()))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFormatError(f"cannot read theme factors: {exc}", where=str(where),
+                               fix="give a UTF-8 CSV with columns theme,kind,series,note") from None
+    factors, seen = [], set()
+    for line, row in enumerate(rows, start=2):
+        theme, kind, series = ((row.get(name) or "").strip() for name in ("theme", "kind", "series"))
+        where_row = f"{where.name} line {line}"
+        if not theme.startswith("theme:"):
+            raise ArgumentError(f"{theme!r} is not a theme id", where=where_row, field="theme",
+                                fix="write the theme as theme:NAME")
+        if kind not in KINDS:
+            raise ArgumentError(f"unknown kind {kind!r}", where=where_row, field="kind", fix=f"use one of {KINDS}")
+        if (kind == "basket") == bool(series):
+            raise ArgumentError("a basket has no series; a fund or a yield needs one", where=where_row,
+                                field="series", fix="give the ticker or yield name, or leave it empty for a basket")
+        if theme in seen:
+            raise ArgumentError(f"{theme} listed twice", where=where_row, field="theme",
+                                fix="keep one factor per theme")
+        seen.add(theme)
+        factors.append(ThemeFactor(theme, kind, series, (row.get("note") or "").strip()))  # type: ignore[arg-type]
+    return factors
+
+
+def series_factors(factors: list[ThemeFactor], returns: pd.DataFrame, yields: pd.DataFrame | None) -> pd.DataFrame:
+    """Date x theme returns of the fund and yield factors (baskets are built per member, see :func:`basket_sums`).
+
+    A fund's factor is its return; a yield's is its daily change (percentage points). A series
+    that is not there gives an all-NaN column, so the theme simply gets no estimate.
+
+    Examples
+    --------
+    >>> days = pd.bdate_range("2024-01-01", periods=3)
+    >>> r = pd.DataFrame({"USO": [0.01, -0.02, 0.0]}, index=days)
+    >>> y = pd.DataFrame({"^TNX": [4.0, 4.1, 4.05]}, index=days)
+    >>> fs = [ThemeFactor("theme:oil-prices", "fund", "USO", ""),
+    ...       ThemeFactor("theme:interest-rates", "yield", "^TNX", "")]
+    >>> series_factors(fs, r, y).round(3).values.tolist()
+    [[0.01, nan], [-0.02, 0.1], [0.0, -0.05]]
+    """
+    columns = {}
+    for factor in factors:
+        if factor.kind == "fund":
+            column = returns[factor.series] if factor.series in returns.columns else None
+        elif factor.kind == "yield":
+            has = yields is not None and factor.series in yields
+            level = yields[factor.series].reindex(returns.index) if has else None
+            column = level.diff() if level is not None else None
+        else:
+            continue
+        columns[factor.theme] = (column.astype(float) if column is not None
+                                 else pd.Series(np.nan, index=returns.index))
+    return pd.DataFrame(columns, index=returns.index)
+
+
+def basket_sums(member_returns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Daily sum and count of the members' returns (NaN-aware), from which every basket is built.
+
+    The basket return is ``sum / count``; a member's leave-one-out basket is
+    ``(sum - r) / (count - 1)`` on the days it has a return.
+
+    >>> s, c = basket_sums(np.array([[0.01, 0.03, np.nan], [0.02, np.nan, np.nan]]))
+    >>> s.round(3).tolist(), c.tolist()
+    ([0.04, 0.02], [2.0, 1.0])
+    """
+    present = np.isfinite(member_returns)
+    return np.where(present, member_returns, 0.0).sum(axis=1), present.sum(axis=1).astype(float)
