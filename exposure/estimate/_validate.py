@@ -20,7 +20,7 @@ from exposure.estimate._factors import ThemeFactor, read_theme_factors
 from exposure.estimate._regress import MIN_SESSIONS
 from exposure.graph import KnowledgeGraph
 
-PREDICTORS = ("prior", "past", "blend")
+PREDICTORS = ("prior", "past", "past_clipped", "blend")
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ class BlendValidation:
     Attributes
     ----------
     per_year : DataFrame
-        theme, year, n, and ``r2_<predictor>``, ``rho_<predictor>`` for prior, past and blend.
+        theme, year, n, and ``r2_<predictor>``, ``rho_<predictor>`` for prior, past (the past beta
+        as an exposure), past_clipped (the same bounded to [0, 1], as exposures are) and blend.
     by_theme : DataFrame
         Means over the years per theme, and the years in which the blend's R^2 beat both others.
     """
@@ -44,7 +45,7 @@ class BlendValidation:
         means = self.per_year[[f"{m}_{p}" for m in ("r2", "rho") for p in PREDICTORS]].mean()
         t = self.by_theme
         wins = ((t["r2_blend"] > t[["r2_prior", "r2_past"]].max(axis=1))
-                & (t["rho_blend"] > t[["rho_prior", "rho_past"]].max(axis=1)))
+                & (t["rho_blend"] >= t[["rho_prior", "rho_past"]].max(axis=1)))
         return {**{k: float(v) for k, v in means.items()}, "themes": int(len(t)),
                 "themes_blend_best": int(wins.sum()), "theme_years": int(len(self.per_year))}
 
@@ -53,9 +54,11 @@ class BlendValidation:
         o = self.overall
         years = self.per_year["year"]
         head = (f"blend validation, out of sample, {years.min()}-{years.max()}: {o['theme_years']} theme-years; "
-                f"blend best on both R^2 and rank in {o['themes_blend_best']} of {o['themes']} themes\n"
+                f"blend beats prior and past beta on R^2 and at least ties on rank in {o['themes_blend_best']} "
+                f"of {o['themes']} themes\n"
                 + "".join(f"mean {label:<7}prior {o[f'{m}_prior']:+.3f}  past beta {o[f'{m}_past']:+.3f}  "
-                          f"blend {o[f'{m}_blend']:+.3f}\n" for m, label in (("r2", "R^2"), ("rho", "rank"))))
+                          f"past beta in [0, 1] {o[f'{m}_past_clipped']:+.3f}  blend {o[f'{m}_blend']:+.3f}\n"
+                          for m, label in (("r2", "R^2"), ("rho", "rank"))))
         return head + self.by_theme.to_string(float_format=lambda v: f"{v:+.3f}")
 
     def to_dict(self) -> dict[str, object]:
@@ -108,8 +111,9 @@ def validate_blend(
             if keep.sum() < 5:
                 continue
             y = y[keep].to_numpy()
-            predictions = {"prior": part["prior"].to_numpy()[keep], "past": part["z"].to_numpy()[keep],
-                           "blend": part["blend"].to_numpy()[keep]}
+            past = part["z"].to_numpy()[keep]
+            predictions = {"prior": part["prior"].to_numpy()[keep], "past": past,
+                           "past_clipped": np.clip(past, 0.0, 1.0), "blend": part["blend"].to_numpy()[keep]}
             row = {"theme": factor.theme, "year": year, "n": int(keep.sum())}
             for name, guess in predictions.items():
                 row[f"r2_{name}"] = _r2(y, guess)
