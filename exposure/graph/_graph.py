@@ -243,7 +243,7 @@ class KnowledgeGraph:
         """
         edges = self._edges
         listed = edges.loc[edges["relation"] == "listed_as", ["to_id", "from_id"]]
-        listed.columns = ["security", "company_id"]
+        security, company = listed["to_id"].tolist(), listed["from_id"].tolist()
         gics = edges.loc[edges["relation"] == "classified_as", ["from_id", "to_id"]]
         gics = dict(gics.itertuples(index=False, name=None))
         located = edges.loc[
@@ -251,25 +251,23 @@ class KnowledgeGraph:
             ["from_id", "to_id"],
         ]
         country = dict(located.itertuples(index=False, name=None))
-        labels = self._nodes["label"]
-        rows = []
-        for security, company in listed.itertuples(index=False):
-            code = gics.get(company)
-            sector = industry = None
-            if code:
-                chain = [c for c in gics_ancestors(code) if c in labels.index]
-                industry = labels[code] if code in labels.index else None
-                sector = labels[chain[-1]] if chain and len(chain[-1]) == len("gics:00") else None
-            node = self._nodes.loc[security]
-            rows.append({
-                "ticker": security.removeprefix("security:"), "security_id": security,
-                "company_id": company, "company": labels[company], "sector": sector,
-                "industry": industry, "gics": code,
-                "country": country.get(company, "").removeprefix("country:") or None,
-                "exchange": node.get("exchange"), "currency": node.get("currency"),
-            })
-        frame = pd.DataFrame(rows).sort_values("ticker").set_index("ticker")
-        return frame
+        labels = self._nodes["label"].to_dict()
+        sector_of: dict[str, str | None] = {}
+        for code in set(gics.values()):
+            chain = [c for c in gics_ancestors(code) if c in labels]
+            sector_of[code] = labels[chain[-1]] if chain and len(chain[-1]) == len("gics:00") else None
+        codes = [gics.get(c) for c in company]
+        nodes = self._nodes.reindex(security)
+        frame = pd.DataFrame({
+            "ticker": [s.removeprefix("security:") for s in security], "security_id": security,
+            "company_id": company, "company": [labels[c] for c in company],
+            "sector": [sector_of[code] if code else None for code in codes],
+            "industry": [labels.get(code) if code else None for code in codes], "gics": codes,
+            "country": [country.get(c, "").removeprefix("country:") or None for c in company],
+            "exchange": nodes["exchange"].tolist() if "exchange" in nodes else [None] * len(security),
+            "currency": nodes["currency"].tolist() if "currency" in nodes else [None] * len(security),
+        })
+        return frame.sort_values("ticker").set_index("ticker")
 
     @cached_property
     def exposures(self) -> pd.DataFrame:
