@@ -20,6 +20,15 @@ def test_example_script_runs(capsys, monkeypatch):
     assert "event sensitivity" in out
 
 
+def test_blend_example_runs(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["blend_exposures.py"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(ROOT / "examples" / "blend_exposures.py"), run_name="__main__")
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "ZION / theme:banks" in out and "distinct scores among those names" in out
+
+
 @pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
 def test_notebook_runs(notebook):
     cells = nbformat.read(notebook, as_version=4).cells
