@@ -22,7 +22,7 @@ ALLOWED = {
     "market": {"errors", "io"},
     "studies": {"errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics", "market"},
     "streams": {"errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics"},
-    "estimate": {"errors", "io", "graph", "datasets"},
+    "estimate": {"errors", "io", "graph", "datasets", "studies"},
     "evaluation": {
         "errors", "io", "events", "graph", "tagging", "impact", "portfolio", "analytics", "market", "studies",
         "datasets", "estimate",

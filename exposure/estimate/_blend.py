@@ -37,7 +37,14 @@ import pandas as pd
 
 from exposure.errors import ArgumentError, DataError
 from exposure.estimate._cache import cache_key, default_blend_cache_dir, frame_hash, load, save
-from exposure.estimate._factors import PURE_PLAY, ThemeFactor, basket_sums, read_theme_factors, series_factors
+from exposure.estimate._factors import (
+    PURE_PLAY,
+    ThemeFactor,
+    basket_sums,
+    default_levels,
+    read_theme_factors,
+    series_factors,
+)
 from exposure.estimate._regress import MIN_SESSIONS, paired_theme_betas, theme_betas
 from exposure.graph import KnowledgeGraph
 from exposure.io import parse_date
@@ -166,7 +173,7 @@ def blend_exposures(
     returns: pd.DataFrame,
     *,
     as_of: date | str,
-    yields: pd.DataFrame | None = None,
+    levels: pd.DataFrame | None = None,
     market: str = "SPY",
     window: int = WINDOW,
     min_sessions: int = MIN_SESSIONS,
@@ -186,9 +193,9 @@ def blend_exposures(
         Daily simple returns, date x ticker, including the market and the fund factors.
     as_of : date or str
         Only sessions strictly before this date are used.
-    yields : DataFrame, optional
-        Yield levels in percent (date x series, e.g. ``^TNX``) for ``yield`` factors; default the
-        bundled :func:`exposure.datasets.load_dev_yields`.
+    levels : DataFrame, optional
+        Non-price series by date for ``yield`` and ``index`` factors (e.g. ``^TNX`` in percent,
+        ``GPRD``); default the bundled yields and geopolitical risk index (:func:`default_levels`).
     market : str, default "SPY"
         Column of ``returns`` held fixed in every regression.
     window : int, default 756
@@ -204,7 +211,7 @@ def blend_exposures(
     cache_dir : str or Path, optional
         Keep results on disk here (default ``$EXPOSURE_CACHE_DIR/blend`` when set); they are
         always kept in memory. Entries are named by graph version, hashes of the returns and
-        yields, and every setting, so a changed input is estimated afresh.
+        and levels, and every setting, so a changed input is estimated afresh.
 
     Returns
     -------
@@ -225,17 +232,15 @@ def blend_exposures(
     if len(past) < min_sessions:
         raise DataError(f"only {len(past)} sessions before {day}", where="returns", field="as_of",
                         fix=f"give returns with at least {min_sessions} sessions before the as-of date")
-    if yields is None:
-        from exposure.datasets import load_dev_yields  # noqa: PLC0415 - bundled data only when not given
-
-        yields = load_dev_yields()
-    yields = yields.loc[yields.index < pd.Timestamp(day)]
+    if levels is None:
+        levels = default_levels()
+    levels = levels.loc[levels.index < pd.Timestamp(day)]
 
     prior_graph = graph if graph.dated else graph.as_of(day)
     chosen = _factors(factors if factors is not None else read_theme_factors(), prior_graph, themes)
     span = (past.index[0].date().isoformat(), past.index[-1].date().isoformat())
     folder = Path(cache_dir).expanduser() if cache_dir is not None else default_blend_cache_dir()
-    key = cache_key(graph=prior_graph.version, returns=frame_hash(past), yields=frame_hash(yields),
+    key = cache_key(graph=prior_graph.version, returns=frame_hash(past), levels=frame_hash(levels),
                     as_of=day.isoformat(), window=window, min_sessions=min_sessions, market=market,
                     factors=[vars(f) for f in chosen], explicit=explicit)
     cached = load(key, folder)
@@ -243,7 +248,7 @@ def blend_exposures(
         table, meta = cached
         themes_frame = pd.DataFrame(meta["themes"]).set_index("theme") if meta["themes"] else pd.DataFrame()
         return BlendedExposures(table, themes_frame, day.isoformat(), span, prior_graph.version, prior_graph)
-    measured = measure(prior_graph, past, chosen, yields=yields, market=market, min_sessions=min_sessions)
+    measured = measure(prior_graph, past, chosen, levels=levels, market=market, min_sessions=min_sessions)
     rows, summaries = [], []
     for k, factor in enumerate(chosen):
         p = measured.prior[:, k]
@@ -294,7 +299,7 @@ class Measured:
 
 
 def measure(prior_graph: KnowledgeGraph, sessions: pd.DataFrame, factors: list[ThemeFactor], *,
-            yields: pd.DataFrame | None, market: str, min_sessions: int = MIN_SESSIONS) -> Measured:
+            levels: pd.DataFrame | None, market: str, min_sessions: int = MIN_SESSIONS) -> Measured:
     """Theme betas over ``sessions`` of every security of the graph with returns there, with their priors.
 
     Basket factors are built from the graph's pure plays (prior >= :data:`PURE_PLAY`); each member
@@ -307,7 +312,7 @@ def measure(prior_graph: KnowledgeGraph, sessions: pd.DataFrame, factors: list[T
     basis_of = _prior_basis(prior_graph, universe, theme_ids)
     r = sessions[universe].to_numpy(float)
     m = sessions[market].to_numpy(float)
-    flows = series_factors(factors, sessions, yields)
+    flows = series_factors(factors, sessions, levels)
     f = np.empty((len(sessions), len(factors)))
     members_of: dict[int, np.ndarray] = {}
     for k, factor in enumerate(factors):

@@ -2,8 +2,10 @@
 
 A theme has a factor when a fund tracks it (``fund``: JETS for airlines, USO for oil), a market
 rate measures it (``yield``: the daily change of the 10-year Treasury yield for interest rates),
-or the graph holds enough pure plays to build one (``basket``: the equal-weighted daily return of
-the securities whose prior exposure is at least :data:`PURE_PLAY`). A basket member is measured
+an index measures its news (``index``: the log change of the Caldara-Iacoviello geopolitical
+risk index between sessions, for defence lines too small for a basket), or the graph holds
+enough pure plays to build one (``basket``: the equal-weighted daily return of the securities
+whose prior exposure is at least :data:`PURE_PLAY`). A basket member is measured
 against the basket without itself (leave-one-out), so no security explains its own return.
 
 The list is data: ``exposure/estimate/data/theme_factors.csv`` (theme, kind, series, note).
@@ -22,8 +24,8 @@ import pandas as pd
 
 from exposure.errors import ArgumentError, InputFormatError
 
-FactorKind = Literal["fund", "yield", "basket"]
-KINDS: tuple[str, ...] = ("fund", "yield", "basket")
+FactorKind = Literal["fund", "yield", "index", "basket"]
+KINDS: tuple[str, ...] = ("fund", "yield", "index", "basket")
 PURE_PLAY = 0.5
 """Prior exposure from which a security is a pure play of a theme (basket member, scale reference)."""
 
@@ -36,9 +38,9 @@ class ThemeFactor:
     ----------
     theme : str
         Theme id, e.g. ``"theme:airlines"``.
-    kind : {"fund", "yield", "basket"}
+    kind : {"fund", "yield", "index", "basket"}
     series : str
-        Ticker of the fund, name of the yield series, or empty for a basket.
+        Ticker of the fund, name of the yield or index series, or empty for a basket.
     note : str
         Why this series measures the theme.
     """
@@ -50,7 +52,7 @@ class ThemeFactor:
 
     @property
     def label(self) -> str:
-        """``"fund JETS"``, ``"yield ^TNX"`` or ``"basket of pure plays"``."""
+        """``"fund JETS"``, ``"yield ^TNX"``, ``"index GPRD"`` or ``"basket of pure plays"``."""
         return f"{self.kind} {self.series}" if self.series else "basket of pure plays"
 
 
@@ -90,35 +92,52 @@ def read_theme_factors(path: str | Path | None = None) -> list[ThemeFactor]:
     return factors
 
 
-def series_factors(factors: list[ThemeFactor], returns: pd.DataFrame, yields: pd.DataFrame | None) -> pd.DataFrame:
-    """Date x theme returns of the fund and yield factors (baskets are built per member, see :func:`basket_sums`).
+def series_factors(factors: list[ThemeFactor], returns: pd.DataFrame, levels: pd.DataFrame | None) -> pd.DataFrame:
+    """Date x theme returns of the fund, yield and index factors (baskets are built per member).
 
-    A fund's factor is its return; a yield's is its daily change (percentage points). A series
-    that is not there gives an all-NaN column, so the theme simply gets no estimate.
+    A fund's factor is its return; a yield's is its daily change (percentage points) and an
+    index's its log change, between the sessions of ``returns`` (``levels`` may hold calendar
+    days, as the GPR index does). A series that is not there gives an all-NaN column, so the
+    theme simply gets no estimate.
 
     Examples
     --------
     >>> days = pd.bdate_range("2024-01-01", periods=3)
     >>> r = pd.DataFrame({"USO": [0.01, -0.02, 0.0]}, index=days)
-    >>> y = pd.DataFrame({"^TNX": [4.0, 4.1, 4.05]}, index=days)
+    >>> y = pd.DataFrame({"^TNX": [4.0, 4.1, 4.05], "GPRD": [100.0, 200.0, 100.0]}, index=days)
     >>> fs = [ThemeFactor("theme:oil-prices", "fund", "USO", ""),
-    ...       ThemeFactor("theme:interest-rates", "yield", "^TNX", "")]
+    ...       ThemeFactor("theme:interest-rates", "yield", "^TNX", ""),
+    ...       ThemeFactor("theme:munitions", "index", "GPRD", "")]
     >>> series_factors(fs, r, y).round(3).values.tolist()
-    [[0.01, nan], [-0.02, 0.1], [0.0, -0.05]]
+    [[0.01, nan, nan], [-0.02, 0.1, 0.693], [0.0, -0.05, -0.693]]
     """
     columns = {}
     for factor in factors:
-        if factor.kind == "fund":
-            column = returns[factor.series] if factor.series in returns.columns else None
-        elif factor.kind == "yield":
-            has = yields is not None and factor.series in yields
-            level = yields[factor.series].reindex(returns.index) if has else None
-            column = level.diff() if level is not None else None
-        else:
+        column = None
+        if factor.kind == "fund" and factor.series in returns.columns:
+            column = returns[factor.series]
+        elif factor.kind in ("yield", "index") and levels is not None and factor.series in levels:
+            level = levels[factor.series].reindex(returns.index)
+            column = level.diff() if factor.kind == "yield" else np.log(level).diff()
+        elif factor.kind == "basket":
             continue
         columns[factor.theme] = (column.astype(float) if column is not None
                                  else pd.Series(np.nan, index=returns.index))
     return pd.DataFrame(columns, index=returns.index)
+
+
+def default_levels() -> pd.DataFrame:
+    """The bundled non-price series by date: Treasury yields (``^IRX``, ``^TNX``, percent) and the daily
+    geopolitical risk index (``GPRD``, ``GPRD_ACT``, ``GPRD_THREAT``; calendar days).
+
+    >>> sorted(default_levels().columns)
+    ['GPRD', 'GPRD_ACT', 'GPRD_THREAT', '^IRX', '^TNX']
+    """
+    from exposure.datasets import load_dev_yields
+    from exposure.studies import load_gpr
+
+    gpr = load_gpr()[["GPRD", "GPRD_ACT", "GPRD_THREAT"]]
+    return load_dev_yields().join(gpr, how="outer").sort_index()
 
 
 def basket_sums(member_returns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from exposure.estimate._blend import WINDOW, blend_exposures, full_exposure_beta, measure
-from exposure.estimate._factors import ThemeFactor, read_theme_factors
+from exposure.estimate._factors import ThemeFactor, default_levels, read_theme_factors
 from exposure.estimate._regress import MIN_SESSIONS
 from exposure.graph import KnowledgeGraph
 
@@ -41,8 +41,10 @@ class BlendValidation:
 
     @property
     def overall(self) -> dict[str, float]:
-        """Means over every theme and year, and how many themes the blend wins on both scores."""
-        means = self.per_year[[f"{m}_{p}" for m in ("r2", "rho") for p in PREDICTORS]].mean()
+        """Means over every theme and year, medians over the themes' means, and how many themes the blend wins."""
+        columns = [f"{m}_{p}" for m in ("r2", "rho") for p in PREDICTORS]
+        means = pd.concat([self.per_year[columns].mean(),
+                           self.by_theme[columns].median().add_prefix("median_theme_")])
         t = self.by_theme
         wins = ((t["r2_blend"] > t[["r2_prior", "r2_past"]].max(axis=1))
                 & (t["rho_blend"] >= t[["rho_prior", "rho_past"]].max(axis=1)))
@@ -56,8 +58,10 @@ class BlendValidation:
         head = (f"blend validation, out of sample, {years.min()}-{years.max()}: {o['theme_years']} theme-years; "
                 f"blend beats prior and past beta on R^2 and at least ties on rank in {o['themes_blend_best']} "
                 f"of {o['themes']} themes\n"
-                + "".join(f"mean {label:<7}prior {o[f'{m}_prior']:+.3f}  past beta {o[f'{m}_past']:+.3f}  "
-                          f"past beta in [0, 1] {o[f'{m}_past_clipped']:+.3f}  blend {o[f'{m}_blend']:+.3f}\n"
+                + "".join(f"{stat:<14}{label:<6}prior {o[f'{key}{m}_prior']:+.3f}  "
+                          f"past beta {o[f'{key}{m}_past']:+.3f}  past beta in [0, 1] "
+                          f"{o[f'{key}{m}_past_clipped']:+.3f}  blend {o[f'{key}{m}_blend']:+.3f}\n"
+                          for stat, key in (("mean", ""), ("median theme", "median_theme_"))
                           for m, label in (("r2", "R^2"), ("rho", "rank"))))
         return head + self.by_theme.to_string(float_format=lambda v: f"{v:+.3f}")
 
@@ -72,7 +76,7 @@ def validate_blend(
     returns: pd.DataFrame,
     *,
     years: range | list[int] = range(2017, 2027),
-    yields: pd.DataFrame | None = None,
+    levels: pd.DataFrame | None = None,
     market: str = "SPY",
     window: int = WINDOW,
     min_sessions: int = MIN_SESSIONS,
@@ -85,10 +89,8 @@ def validate_blend(
     predicted years (each estimated as of its 1 January). Years without enough sessions on
     either side are skipped.
     """
-    if yields is None:
-        from exposure.datasets import load_dev_yields  # noqa: PLC0415 - bundled data only when not given
-
-        yields = load_dev_yields()
+    if levels is None:
+        levels = default_levels()
     factors = factors if factors is not None else read_theme_factors()
     rows = []
     for year in years:
@@ -96,10 +98,10 @@ def validate_blend(
         ahead = returns.loc[(returns.index >= start) & (returns.index < end)]
         if len(ahead) < min_sessions or (returns.index < start).sum() < min_sessions:
             continue
-        blended = blend_exposures(graph, returns, as_of=start.date(), yields=yields, market=market, window=window,
+        blended = blend_exposures(graph, returns, as_of=start.date(), levels=levels, market=market, window=window,
                                   min_sessions=min_sessions, themes=themes, factors=factors, explicit="blend")
         chosen = [f for f in factors if f.theme in set(blended.table["theme"])]
-        realised = measure(blended.prior_graph, ahead, chosen, yields=yields, market=market, min_sessions=min_sessions)
+        realised = measure(blended.prior_graph, ahead, chosen, levels=levels, market=market, min_sessions=min_sessions)
         for k, factor in enumerate(chosen):
             ref = full_exposure_beta(realised.prior[:, k], realised.beta[:, k])
             if not np.isfinite(ref):

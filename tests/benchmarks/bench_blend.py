@@ -26,26 +26,27 @@ AS_OF, TARGET_S = "2025-01-02", 10.0
 def main(size: str = "full") -> list[dict]:
     os.environ.pop("EXPOSURE_CACHE_DIR", None)
     import exposure as ex
-    from exposure.datasets import load_dev_returns, load_dev_yields
+    from exposure.datasets import load_dev_returns
     from exposure.estimate import _cache, blend_exposures, read_theme_factors, theme_betas
+    from exposure.estimate._factors import default_levels
     from exposure.estimate._blend import measure
 
     n_securities, themes, window = SIZES[size]
-    returns, yields, graph = load_dev_returns(), load_dev_yields(), ex.default_graph()
+    returns, levels, graph = load_dev_returns(), default_levels(), ex.default_graph()
     timings = []
     for _ in range(3 if size == "full" else 1):
         _cache._MEMORY.clear()
         start = time.perf_counter()
-        blended = blend_exposures(graph, returns, as_of=AS_OF, window=window, themes=themes, yields=yields)
+        blended = blend_exposures(graph, returns, as_of=AS_OF, window=window, themes=themes, levels=levels)
         timings.append(time.perf_counter() - start)
     ours_s = min(timings)
     factors = [f for f in read_theme_factors() if themes is None or f.theme in themes]
     past = returns.loc[returns.index < AS_OF].iloc[-window:]
-    measured = measure(blended.prior_graph, past, factors, yields=yields, market="SPY")
+    measured = measure(blended.prior_graph, past, factors, levels=levels, market="SPY")
     tickers = measured.tickers[:n_securities] if n_securities else measured.tickers
     r = past[tickers].to_numpy(float)
     m = past["SPY"].to_numpy(float)
-    f = _factor_matrix(factors, past, yields, measured)
+    f = _factor_matrix(factors, past, levels, measured)
     fit = theme_betas(r, m, f)
     row = {"benchmark": "blended exposures, end to end", "figure": "securities x themes, 10-year window",
            "size": f"{len(measured.tickers)} x {len(factors)} x {len(past)}d", "ours_s": ours_s, "peer": None,
@@ -71,11 +72,11 @@ def main(size: str = "full") -> list[dict]:
     return [row]
 
 
-def _factor_matrix(factors, past, yields, measured) -> np.ndarray:
+def _factor_matrix(factors, past, levels, measured) -> np.ndarray:
     """The factor of each theme over ``past`` (full baskets: the peer's inputs, not leave-one-out)."""
     from exposure.estimate._factors import PURE_PLAY, basket_sums, series_factors
 
-    flows = series_factors(factors, past, yields)
+    flows = series_factors(factors, past, levels)
     r = past[measured.tickers].to_numpy(float)
     columns = []
     for k, factor in enumerate(factors):

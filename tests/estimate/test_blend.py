@@ -172,7 +172,7 @@ def test_bad_arguments_are_refused(graph, returns):
     with pytest.raises(ArgumentError, match="market"):
         blend_exposures(graph, returns, as_of=AS_OF, market="NOPE")
     with pytest.raises(ArgumentError, match="no factor"):
-        blend_exposures(graph, returns, as_of=AS_OF, themes=["theme:munitions"])
+        blend_exposures(graph, returns, as_of=AS_OF, themes=["theme:naval-shipbuilding"])
     with pytest.raises(ex.DataError, match="sessions before"):
         blend_exposures(graph, returns, as_of="2015-02-01")
 
