@@ -1,7 +1,14 @@
 """Knowledge graph: typed nodes, signed weighted edges with provenance, compiled to sparse operators."""
 
 from exposure.graph._compile import CompiledGraph, WalkMassWarning, cycle_gain
-from exposure.graph._graph import GraphOverrideWarning, KnowledgeGraph, UserTableWarning, default_graph, load_graph
+from exposure.graph._graph import (
+    GraphOverrideWarning,
+    KnowledgeGraph,
+    PointInTime,
+    UserTableWarning,
+    default_graph,
+    load_graph,
+)
 from exposure.graph._report import DEFAULT_COMPARISONS, GraphReport, graph_report, is_us_listed
 from exposure.graph._schema import NODE_KINDS, RELATIONS, Relation, node_kind
 
@@ -13,6 +20,7 @@ __all__ = [
     "GraphOverrideWarning",
     "GraphReport",
     "KnowledgeGraph",
+    "PointInTime",
     "Relation",
     "UserTableWarning",
     "WalkMassWarning",
