@@ -6,6 +6,7 @@ from exposure.graph._graph import (
     KnowledgeGraph,
     PointInTime,
     UserTableWarning,
+    strict_policy,
     default_graph,
     load_graph,
 )
@@ -30,4 +31,5 @@ __all__ = [
     "is_us_listed",
     "load_graph",
     "node_kind",
+    "strict_policy",
 ]

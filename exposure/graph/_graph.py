@@ -7,7 +7,7 @@ import json
 import warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -30,6 +30,23 @@ class GraphOverrideWarning(ExposureWarning):
 
 class UserTableWarning(ExposureWarning):
     """Rows of a user exposure table were refused; they are in :attr:`KnowledgeGraph.rejects`."""
+
+
+POINT_IN_TIME_POLICIES = ("strict", "look-ahead")
+
+
+def strict_policy(point_in_time: str) -> bool:
+    """Whether a ``point_in_time`` policy (``"strict"`` or ``"look-ahead"``) drops later figures.
+
+    >>> strict_policy("strict"), strict_policy("look-ahead")
+    (True, False)
+    """
+    if point_in_time not in POINT_IN_TIME_POLICIES:
+        raise ArgumentError(
+            f"point_in_time={point_in_time!r} is not a policy", field="point_in_time",
+            fix="use 'strict' (drop figures known after the date) or 'look-ahead' (keep them and count them)",
+        )
+    return point_in_time == "strict"
 
 
 LOOK_AHEAD_COLUMNS = ["from_id", "relation", "to_id", "weight", "source", "as_of", "known_from", "days_ahead"]
@@ -257,6 +274,17 @@ class KnowledgeGraph:
         return f"KnowledgeGraph(version={self.version!r}, nodes={len(self._nodes)}, edges={len(self._edges)}{dated})"
 
     # --- point in time ------------------------------------------------------------------------
+    @cached_property
+    def change_dates(self) -> list[str]:
+        """Sorted ISO days on which :meth:`as_of` may change: every ``valid_from``, the day after
+        every ``valid_to``, and every ``known_from``. Between two of them the as-of graph (and its
+        look-ahead count) stays the same, so one graph serves every day of a span."""
+        history = self._history
+        starts = {d for d in history["valid_from"] if d}
+        ends = {(date.fromisoformat(d) + timedelta(days=1)).isoformat() for d in history["valid_to"] if d}
+        known = {d for d in history["known_from"] if d} if "known_from" in history.columns else set()
+        return sorted(starts | ends | known)
+
     @property
     def look_ahead(self) -> pd.DataFrame:
         """Rows an as-of graph used although they became known after its date.
