@@ -39,6 +39,9 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
     cmd.add_argument("--events-table", action="store_true", help="also print one line per event (table format)")
     cmd.add_argument("--by-category", action="store_true", help="also print mean figures per category (table format)")
     cmd.add_argument("--format", choices=["table", "json"], default="table", help="output format (default table)")
+    cmd.add_argument("--point-in-time", choices=["strict", "look-ahead", "current"], default="strict",
+                     help="score each event with the graph as of its day: 'strict' (default) without exposure "
+                          "figures published later, 'look-ahead' with them (counted); 'current': today's graph")
     return {"evaluate": _run}
 
 
@@ -75,7 +78,7 @@ def _run(args) -> int:
         universe = [t for t in (universe or data.columns) if t not in set(args.exclude)]
     result = evaluate(events, data, market=args.market, window=tuple(args.window), estimation=args.estimation,
                       gap=args.gap, graph=graph, permutations=args.permutations, seed=args.seed, kind=args.kind,
-                      universe=universe, labels=labels)
+                      universe=universe, labels=labels, point_in_time=args.point_in_time)
     parts = result.parts()
     if args.format == "json":
         data = {name: part.to_dict() for name, part in parts.items()}

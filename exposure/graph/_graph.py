@@ -350,21 +350,26 @@ class KnowledgeGraph:
         ]
         country = dict(located.itertuples(index=False, name=None))
         labels = self._nodes["label"]
+        label_of = labels.to_dict()
+        present = [c for c in ("exchange", "currency") if c in self._nodes.columns]
+        attributes = self._nodes[present].reindex(listed["security"])
+        # A node table without the column gives None, as a missing attribute always has.
+        exchanges, currencies = (attributes[c].tolist() if c in attributes.columns else [None] * len(attributes)
+                                 for c in ("exchange", "currency"))
         rows = []
-        for security, company in listed.itertuples(index=False):
+        for (security, company), exchange, currency in zip(listed.itertuples(index=False), exchanges, currencies):
             code = gics.get(company)
             sector = industry = None
             if code:
-                chain = [c for c in gics_ancestors(code) if c in labels.index]
-                industry = labels[code] if code in labels.index else None
-                sector = labels[chain[-1]] if chain and len(chain[-1]) == len("gics:00") else None
-            node = self._nodes.loc[security]
+                chain = [c for c in gics_ancestors(code) if c in label_of]
+                industry = label_of.get(code)
+                sector = label_of[chain[-1]] if chain and len(chain[-1]) == len("gics:00") else None
             rows.append({
                 "ticker": security.removeprefix("security:"), "security_id": security,
-                "company_id": company, "company": labels[company], "sector": sector,
+                "company_id": company, "company": label_of[company], "sector": sector,
                 "industry": industry, "gics": code,
                 "country": country.get(company, "").removeprefix("country:") or None,
-                "exchange": node.get("exchange"), "currency": node.get("currency"),
+                "exchange": exchange, "currency": currency,
             })
         frame = pd.DataFrame(rows).sort_values("ticker").set_index("ticker")
         return frame
