@@ -326,7 +326,6 @@ def evaluate(
     >>> bool(result.overall.loc["long_short_bp", "model"] > 100)  # oil names long, planted +6% over 3 days
     True
     """
-    from exposure.impact import map_events
     from exposure.studies import event_study, read_prices
 
     first, last = int(window[0]), int(window[1])

@@ -454,17 +454,20 @@ class KnowledgeGraph:
             (edges["valid_to"] == "") | (edges["valid_to"] >= day)
         )]
         known_from = valid["known_from"] if "known_from" in valid.columns else pd.Series("", index=valid.index)
-        later = ((known_from != "") & (known_from > day)).to_numpy(dtype=bool)
+        dated = (known_from != "").to_numpy(dtype=bool)
+        later = dated & (known_from > day).to_numpy(dtype=bool)
         kept = valid[~later] if strict else valid
         ahead = valid[later]
-        undated = int(((known_from == "") & (valid["relation"] == "exposed_to")).sum())
-        summary = PointInTime(date=day, strict=strict, figures_kept=int((~later).sum()) - int((known_from == "").sum()),
-                              looked_ahead=0 if strict else len(ahead), dropped=len(ahead) if strict else 0,
-                              undated_priors=undated)
+        summary = PointInTime(
+            date=day, strict=strict, figures_kept=int((dated & ~later).sum()),
+            looked_ahead=0 if strict else len(ahead), dropped=len(ahead) if strict else 0,
+            undated_priors=int((~dated & (valid["relation"] == "exposed_to").to_numpy(dtype=bool)).sum()),
+        )
         look_ahead = None
         if not strict:
             look_ahead = ahead.reindex(columns=LOOK_AHEAD_COLUMNS[:-1]).reset_index(drop=True)
-            look_ahead["days_ahead"] = (pd.to_datetime(look_ahead["known_from"]) - pd.Timestamp(day)).dt.days.astype("int64")
+            days_ahead = pd.to_datetime(look_ahead["known_from"]) - pd.Timestamp(day)
+            look_ahead["days_ahead"] = days_ahead.dt.days.astype("int64")
         return KnowledgeGraph(self._nodes, kept.reset_index(drop=True), self._aliases, overrides=self.overrides,
                               rejects=self.rejects, dated=day, point_in_time=summary, look_ahead=look_ahead)
 

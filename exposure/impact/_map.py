@@ -249,7 +249,7 @@ class EventImpacts:
         })
 
     def to_dict(self, top: int | None = 10, paths: int = 3) -> dict[str, object]:
-        """JSON-ready: ``{"graph_version", "look_ahead_count", "events": [{"id", "headline", "themes", "impacts", ...}]}``."""
+        """JSON-ready: ``{"graph_version", "look_ahead_count", "events": [{"id", "headline", "themes", ...}]}``."""
         events = []
         for event in self.events:
             impacts = self.top(event.id, top, paths=paths)

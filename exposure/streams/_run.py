@@ -490,7 +490,8 @@ def _run_batches(source, staging: Path, manifest: dict, graph, settings, top, po
             done.update(batches_done=index + 1, n_events=done["n_events"] + len(events),
                         n_rejects=done["n_rejects"] + n_rejects,
                         n_rejects_omitted=done.get("n_rejects_omitted", 0) + omitted, graph_versions=sorted(versions),
-                        look_ahead_count=looked_ahead, rejects={"bytes": os.fstat(rejects_file.fileno()).st_size, "sha256": digest.hexdigest()})
+                        look_ahead_count=looked_ahead,
+                        rejects={"bytes": os.fstat(rejects_file.fileno()).st_size, "sha256": digest.hexdigest()})
             write_manifest(staging, manifest)
 
 
