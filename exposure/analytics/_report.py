@@ -38,6 +38,9 @@ class PortfolioReport:
         The mapped events, when given.
     sensitivity : Series
         Per event: sum over holdings of weight x impact score.
+    look_ahead_count : int or None
+        Figures of an as-of graph used although known only after its date (None: the graph is not
+        dated; see :meth:`exposure.KnowledgeGraph.as_of`).
     """
 
     name: str
@@ -48,6 +51,7 @@ class PortfolioReport:
     countries: pd.DataFrame = field(repr=False)
     events: EventImpacts | None = field(repr=False, default=None)
     sensitivity: pd.Series = field(repr=False, default_factory=lambda: pd.Series(dtype=float))
+    look_ahead_count: int | None = None
 
     def themes_frame(self) -> pd.DataFrame:
         """Per theme: exposure, benchmark, active."""
@@ -60,7 +64,7 @@ class PortfolioReport:
         return event_contributions(self.weights, self.events.matrix, event_id)
 
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
-        """JSON-ready report (``graph_version, coverage, themes, sectors, countries, events``)."""
+        """JSON-ready report (``graph_version, look_ahead_count, coverage, themes, sectors, countries, events``)."""
         events = []
         if self.events is not None:
             for event in self.events.events:
@@ -75,6 +79,7 @@ class PortfolioReport:
                 })
         return {
             "graph_version": self.graph_version,
+            "look_ahead_count": self.look_ahead_count,
             "portfolio": self.name,
             "coverage": self.themes.coverage.to_dict(),
             "benchmark_coverage": (self.themes.benchmark_coverage.to_dict()
@@ -88,7 +93,8 @@ class PortfolioReport:
     def render(self, top: int = 3) -> str:
         """Plain-text report."""
         frame = self.themes.to_frame()
-        lines = [f"Portfolio '{self.name}'  (graph {self.graph_version})",
+        dated = "" if self.look_ahead_count is None else f", {self.look_ahead_count} figures looked ahead"
+        lines = [f"Portfolio '{self.name}'  (graph {self.graph_version}{dated})",
                  f"coverage: {self.themes.coverage.summary()}"]
         if self.themes.benchmark_coverage is not None:
             lines.append(f"benchmark coverage: {self.themes.benchmark_coverage.summary()}")
@@ -169,6 +175,7 @@ def portfolio_report(
     return PortfolioReport(
         name=portfolio.name,
         graph_version=graph.version,
+        look_ahead_count=graph.look_ahead_count,
         weights=weights,
         themes=result,
         sectors=sector_exposure(weights, info, benchmark=bench),

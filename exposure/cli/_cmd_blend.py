@@ -22,6 +22,9 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
     cmd.add_argument("--explain", nargs=2, metavar=("TICKER", "THEME"), help="how one blended number came about")
     cmd.add_argument("--explicit", choices=["keep", "blend"], default="keep",
                      help="keep explicit company figures (default) or blend them too")
+    cmd.add_argument("--point-in-time", choices=["strict", "look-ahead", "current"], default="strict",
+                     help="prior from the graph as of the date without later figures (strict, default), with them "
+                          "(look-ahead), or today's graph (current)")
     cmd.add_argument("--validate", action="store_true",
                      help="out-of-sample check: prior, past beta and blend against each next year's betas")
     cmd.add_argument("--years", nargs=2, type=int, default=[2017, 2026], metavar=("FIRST", "LAST"),
@@ -47,11 +50,11 @@ def _run(args) -> int:
         returns = load_dev_returns()
     if args.validate:
         result = validate_blend(graph, returns, years=range(args.years[0], args.years[1] + 1), market=args.market,
-                                window=args.window, themes=args.theme)
+                                window=args.window, themes=args.theme, point_in_time=args.point_in_time)
         print(to_json(result.to_dict()) if args.format == "json" else result.summary())
         return EXIT_OK
     blended = blend_exposures(graph, returns, as_of=args.as_of, market=args.market, window=args.window,
-                              themes=args.theme, explicit=args.explicit)
+                              themes=args.theme, explicit=args.explicit, point_in_time=args.point_in_time)
     if args.explain:
         print(blended.explain(*args.explain))
     elif args.format == "json":

@@ -42,6 +42,9 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
                      help="graph exposures (prior, default) or exposures blended with the returns before each "
                           "event's month (blend; see exposure blend)")
     cmd.add_argument("--format", choices=["table", "json"], default="table", help="output format (default table)")
+    cmd.add_argument("--point-in-time", choices=["strict", "look-ahead", "current"], default="strict",
+                     help="score each event with the graph as of its day: 'strict' (default) without exposure "
+                          "figures published later, 'look-ahead' with them (counted); 'current': today's graph")
     return {"evaluate": _run}
 
 
@@ -78,7 +81,8 @@ def _run(args) -> int:
         universe = [t for t in (universe or data.columns) if t not in set(args.exclude)]
     result = evaluate(events, data, market=args.market, window=tuple(args.window), estimation=args.estimation,
                       gap=args.gap, graph=graph, permutations=args.permutations, seed=args.seed, kind=args.kind,
-                      universe=universe, labels=labels, exposures=args.exposures)
+                      universe=universe, labels=labels, point_in_time=args.point_in_time,
+                      exposures=args.exposures)
     parts = result.parts()
     if args.format == "json":
         data = {name: part.to_dict() for name, part in parts.items()}

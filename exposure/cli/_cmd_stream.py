@@ -41,6 +41,10 @@ def register(commands) -> dict[str, Callable]:
                         help="one portfolio's holdings (named after the file; repeatable)")
     stream.add_argument("--as-of", action="store_true",
                         help="score each event with the graph as of its publication day")
+    stream.add_argument("--point-in-time", choices=["strict", "look-ahead"], default="strict",
+                        help="with --as-of: 'strict' (default) drops exposure figures published after the "
+                             "event's day, so the company falls back to its industry default; 'look-ahead' "
+                             "keeps them and counts them (look_ahead_count in events.parquet and summary.json)")
     stream.add_argument("--batch-size", type=int_at_least(1, 10_000), default=10_000)
     stream.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="override the file suffix")
     stream.add_argument("--overwrite", action="store_true",
@@ -100,7 +104,8 @@ def run_stream(args) -> int:
                   f"({share:.1%} of gross weight): {', '.join(part['ticker'])}", file=sys.stderr)
     summary = map_stream(
         args.events, args.output, graph=graph, top=None if args.all else args.top, portfolios=portfolios,
-        as_of=args.as_of, batch_size=args.batch_size, format=args.format, overwrite=args.overwrite,
+        as_of=args.as_of, point_in_time=args.point_in_time, batch_size=args.batch_size, format=args.format,
+        overwrite=args.overwrite,
         resume=args.resume, show_progress=args.progress,
     )
     if summary.n_rejects:

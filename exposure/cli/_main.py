@@ -267,7 +267,7 @@ def _cmd_map(args) -> int:
         print(f"exposure: error: {args.events}: no usable event ({len(rejects)} rejected). Fix: give at least "
               "one event with a headline (see the rejects above)", file=sys.stderr)
         if args.format == "json":
-            print(to_json({"graph_version": graph.version, "events": [],
+            print(to_json({"graph_version": graph.version, "look_ahead_count": graph.look_ahead_count, "events": [],
                          "rejects": [r.to_dict() for r in rejects]}))
         return EXIT_NOTHING_USABLE
     impacts = map_events(events, graph)
@@ -291,7 +291,8 @@ def _cmd_map(args) -> int:
 
 def render_impacts(impacts, *, top: int = 10, paths: int = 2) -> str:
     """Plain-text report of mapped events: themes, then securities with their largest walks."""
-    out = [f"graph {impacts.graph_version}"]
+    dated = "" if impacts.look_ahead_count is None else f" ({impacts.look_ahead_count} figures looked ahead)"
+    out = [f"graph {impacts.graph_version}{dated}"]
     for event in impacts.events:
         out.append("")
         out.append(f"== {event.headline}  [{event.id}, market impact {event.market_impact:g}]")

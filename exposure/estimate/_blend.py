@@ -46,7 +46,7 @@ from exposure.estimate._factors import (
     series_factors,
 )
 from exposure.estimate._regress import MIN_SESSIONS, paired_theme_betas, theme_betas
-from exposure.graph import KnowledgeGraph
+from exposure.graph import KnowledgeGraph, strict_policy
 from exposure.io import parse_date
 
 WINDOW = 756
@@ -180,6 +180,7 @@ def blend_exposures(
     themes: list[str] | None = None,
     factors: list[ThemeFactor] | None = None,
     explicit: Literal["keep", "blend"] = "keep",
+    point_in_time: str = "strict",
     cache_dir: str | Path | None = None,
 ) -> BlendedExposures:
     """Blend each security's prior theme exposure with its returns' sensitivity to the theme's factor.
@@ -187,8 +188,8 @@ def blend_exposures(
     Parameters
     ----------
     graph : KnowledgeGraph
-        Where the prior comes from. An undated graph is first taken as of ``as_of`` (so the prior
-        uses only figures known then); a graph from :meth:`KnowledgeGraph.as_of` is used as given.
+        Where the prior comes from. An undated graph is first taken as of ``as_of`` under
+        ``point_in_time``; a graph from :meth:`KnowledgeGraph.as_of` is used as given.
     returns : DataFrame
         Daily simple returns, date x ticker, including the market and the fund factors.
     as_of : date or str
@@ -208,6 +209,10 @@ def blend_exposures(
         Default the bundled ``theme_factors.csv``.
     explicit : {"keep", "blend"}, default "keep"
         Whether explicit company figures are kept or blended too (each blended one then says so).
+    point_in_time : {"strict", "look-ahead", "current"}, default "strict"
+        For an undated graph: the prior from its strict as-of graph (figures published after
+        ``as_of`` dropped, the company on its industry default), from the as-of graph with them
+        (counted in ``prior_graph.look_ahead_count``), or from the graph as given.
     cache_dir : str or Path, optional
         Keep results on disk here (default ``$EXPOSURE_CACHE_DIR/blend`` when set); they are
         always kept in memory. Entries are named by graph version, hashes of the returns and
@@ -236,7 +241,10 @@ def blend_exposures(
         levels = default_levels()
     levels = levels.loc[levels.index < pd.Timestamp(day)]
 
-    prior_graph = graph if graph.dated else graph.as_of(day)
+    if point_in_time == "current" or graph.dated:
+        prior_graph = graph
+    else:
+        prior_graph = graph.as_of(day, strict=strict_policy(point_in_time))
     chosen = _factors(factors if factors is not None else read_theme_factors(), prior_graph, themes)
     span = (past.index[0].date().isoformat(), past.index[-1].date().isoformat())
     folder = Path(cache_dir).expanduser() if cache_dir is not None else default_blend_cache_dir()

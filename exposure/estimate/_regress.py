@@ -40,6 +40,7 @@ def theme_betas(returns: np.ndarray, market: np.ndarray, factors: np.ndarray, *,
     >>> round(float(fit.beta[0, 0]), 2), int(fit.nobs[0, 0])
     (2.0, 500)
     """
+    returns, market, factors = _centred(returns), _centred(market), _centred(factors)
     valid_r = np.isfinite(returns)
     valid_x = np.isfinite(factors) & np.isfinite(market)[:, None]
     r = np.where(valid_r, returns, 0.0)
@@ -64,6 +65,7 @@ def paired_theme_betas(returns: np.ndarray, market: np.ndarray, factors: np.ndar
     >>> paired_theme_betas(r, m, f).beta.round(6).ravel().tolist()
     [1.0, -1.0]
     """
+    returns, market, factors = _centred(returns), _centred(market), _centred(factors)
     valid = np.isfinite(returns) & np.isfinite(factors) & np.isfinite(market)[:, None]
     v = valid.astype(float)
     r = np.where(valid, returns, 0.0)
@@ -77,6 +79,14 @@ def paired_theme_betas(returns: np.ndarray, market: np.ndarray, factors: np.ndar
                total(r), total(r * m), total(r * f), total(r * r))
     fit = _solve(*moments, min_sessions=min_sessions)
     return ThemeBetas(fit.beta[:, 0], fit.se[:, 0], fit.nobs[:, 0], fit.market_beta[:, 0])
+
+
+def _centred(values: np.ndarray) -> np.ndarray:
+    """Columns less their mean: slopes with an intercept are unchanged, and the sums stay well conditioned."""
+    present = np.isfinite(values)
+    counts = present.sum(axis=0)
+    sums = np.where(present, values, 0.0).sum(axis=0)
+    return values - np.divide(sums, counts, out=np.zeros_like(sums, dtype=float), where=counts > 0)
 
 
 def _solve(n, sm, sf, smm, smf, sff, sr, srm, srf, srr, *, min_sessions: int) -> ThemeBetas:

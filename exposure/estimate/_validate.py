@@ -82,11 +82,13 @@ def validate_blend(
     min_sessions: int = MIN_SESSIONS,
     themes: list[str] | None = None,
     factors: list[ThemeFactor] | None = None,
+    point_in_time: str = "strict",
 ) -> BlendValidation:
     """Score prior, past beta and blend against the next year's realised betas, year by year.
 
     Parameters are those of :func:`~exposure.estimate.blend_exposures`; ``years`` are the
-    predicted years (each estimated as of its 1 January). Years without enough sessions on
+    predicted years (each estimated as of its 1 January, the prior from the graph as of that day
+    under ``point_in_time``). Years without enough sessions on
     either side are skipped.
     """
     if levels is None:
@@ -99,7 +101,8 @@ def validate_blend(
         if len(ahead) < min_sessions or (returns.index < start).sum() < min_sessions:
             continue
         blended = blend_exposures(graph, returns, as_of=start.date(), levels=levels, market=market, window=window,
-                                  min_sessions=min_sessions, themes=themes, factors=factors, explicit="blend")
+                                  min_sessions=min_sessions, themes=themes, factors=factors, explicit="blend",
+                                  point_in_time=point_in_time)
         chosen = [f for f in factors if f.theme in set(blended.table["theme"])]
         realised = measure(blended.prior_graph, ahead, chosen, levels=levels, market=market, min_sessions=min_sessions)
         for k, factor in enumerate(chosen):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from functools import cached_property
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from exposure.errors import ArgumentError, DataError, Reject
 from exposure.events import Event, events_from_records, read_events
 from exposure.evaluation._baseline import keyword_sector_scores, load_keyword_rules
 from exposure.evaluation._metrics import DESCRIPTIONS, METRICS, event_metrics, paired_t
-from exposure.graph import KnowledgeGraph, default_graph
+from exposure.graph import KnowledgeGraph, default_graph, strict_policy
 from exposure.io import read_text
 
 LABEL_FIELDS: tuple[str, ...] = ("category", "holdout")
@@ -104,11 +106,15 @@ class EvaluationResult:
     Attributes
     ----------
     settings : dict
-        ``market``, ``window``, ``estimation``, ``gap``, ``permutations``, ``seed``, ``graph_version``.
+        ``market``, ``window``, ``estimation``, ``gap``, ``permutations``, ``seed``, ``graph_version``
+        (of the graph given; events are scored with its as-of graphs), ``point_in_time`` and
+        ``look_ahead_count`` (the largest look-ahead count of the graphs that scored the events:
+        0 when strict, None with ``point_in_time="current"``).
     per_event : DataFrame
         One row per evaluated event: ``event_id``, ``category``, ``holdout``, ``event_day``,
         ``n_names`` (names with a CAR), ``n_scored`` (of them, scored by the graph),
-        ``n_keyword`` (scored by the keyword baseline), and for every metric ``<metric>_model``,
+        ``n_keyword`` (scored by the keyword baseline), ``look_ahead_count`` (of the graph that
+        scored the event; missing with ``point_in_time="current"``), and for every metric ``<metric>_model``,
         ``<metric>_keyword``, ``<metric>_random`` (mean over permutations), ``<metric>_random_lo``
         and ``<metric>_random_hi`` (2.5% and 97.5% of the permutations).
     dropped : DataFrame
@@ -175,7 +181,7 @@ class EvaluationResult:
         head = (f"exposure evaluate: {title}: {len(self.per_event)} events evaluated, {len(self.dropped)} dropped; "
                 f"CAR days {s['window'][0]}..{s['window'][1]}, market model vs {s['market']}, estimation "
                 f"{s['estimation']}, gap {s['gap']}; random: {s['permutations']} permutations (seed {s['seed']}); "
-                f"graph {s['graph_version']}"
+                f"graph {s['graph_version']}{_point_in_time_text(s)}"
                 + (", exposures blended with returns" if s.get("exposures") == "blend" else ""))
         table = self.overall
         lines = [head, f"{'metric':<16}{'model':>9}{'keyword':>9}{'random':>9}{'random 95%':>18}"
@@ -206,6 +212,13 @@ class EvaluationResult:
             "per_event": records(self.per_event),
             "dropped": records(self.dropped),
         }
+
+
+def _point_in_time_text(settings: dict) -> str:
+    policy = settings.get("point_in_time")
+    if policy is None or policy == "current":
+        return ""
+    return f" as of each event's day ({policy}, {settings.get('look_ahead_count')} figures looked ahead)"
 
 
 def _quiet(function, values: np.ndarray, **kwargs) -> np.ndarray:
@@ -250,6 +263,7 @@ def evaluate(
     universe: Iterable[str] | None = None,
     labels: pd.DataFrame | None = None,
     keyword_rules: pd.DataFrame | None = None,
+    point_in_time: str = "strict",
     exposures: str = "prior",
 ) -> EvaluationResult:
     """Score events with the graph and compare the scores with realised abnormal returns.
@@ -261,6 +275,11 @@ def evaluate(
     count 0), a keyword -> GICS sector baseline (:func:`keyword_sector_scores`) and
     ``permutations`` random permutations of the graph's scores across the same names are then
     measured with the metrics of :mod:`exposure.evaluation._metrics` (see :data:`METRICS`).
+
+    Each event is scored with the graph as of its publication day (UTC), by default strict: an
+    exposure figure published after that day is dropped and the company falls back to its
+    industry default, so no score uses information the market did not have
+    (:meth:`KnowledgeGraph.as_of`). Events whose days share one as-of graph are scored together.
 
     Parameters
     ----------
@@ -289,10 +308,14 @@ def evaluate(
         ``category`` and ``holdout`` per event id (overrides labels read from a path).
     keyword_rules : DataFrame, optional
         Baseline rules (default the bundled :func:`load_keyword_rules`).
+    point_in_time : {"strict", "look-ahead", "current"}, default "strict"
+        ``strict``: the as-of graph without later figures; ``look-ahead``: the as-of graph with
+        them (counted in ``look_ahead_count``); ``current``: the graph as given, for every event.
     exposures : {"prior", "blend"}, default "prior"
-        ``"blend"`` scores each event with exposures blended from the graph's prior and the
-        returns before the first day of the event's month (:func:`exposure.estimate.blend_exposures`
-        on ``returns_or_prices``; nothing from the event's month or later).
+        ``"blend"`` scores each event with exposures blended from the prior of the as-of graph of
+        the first day of the event's month (UTC) and the returns before that day
+        (:func:`exposure.estimate.blend_exposures` on ``returns_or_prices``; nothing from the
+        event's month or later).
 
     Returns
     -------
@@ -310,7 +333,6 @@ def evaluate(
     >>> bool(result.overall.loc["long_short_bp", "model"] > 100)  # oil names long, planted +6% over 3 days
     True
     """
-    from exposure.impact import map_events
     from exposure.studies import event_study, read_prices
 
     first, last = int(window[0]), int(window[1])
@@ -321,6 +343,8 @@ def evaluate(
                             field="estimation")
     if permutations < 0:
         raise ArgumentError(f"permutations={permutations}: use 0 or more", field="permutations")
+    if point_in_time != "current":
+        strict_policy(point_in_time)
     if isinstance(events, (str, Path)):
         events, read_labels, _ = read_labelled_events(events)
         labels = read_labels if labels is None else labels
@@ -348,13 +372,12 @@ def evaluate(
     study = event_study(returns, dated, market=market, model="market", window=(first, last),
                         estimation=estimation, gap=gap, tickers=[n for n in names if n in returns.columns])
     results = study.results
-    if exposures == "blend":
-        model_scores = _blended_scores(dated, graph, returns, market)
-    elif exposures == "prior":
-        impacts = map_events(dated, graph) if dated else None
-        model_scores = impacts.matrix if impacts is not None else pd.DataFrame()
-    else:
+    if exposures not in ("prior", "blend"):
         raise ArgumentError(f"exposures={exposures!r}", field="exposures", fix="use 'prior' or 'blend'")
+    if exposures == "blend":
+        model_scores, look_ahead = _blended_scores(dated, graph, returns, market, point_in_time)
+    else:
+        model_scores, look_ahead = _scores_as_of(dated, graph, point_in_time)
     sectors = graph.securities["sector"].reindex(names)
     keyword_scores = keyword_sector_scores(dated, sectors, keyword_rules if keyword_rules is not None
                                            else load_keyword_rules())
@@ -389,7 +412,8 @@ def evaluate(
         row = {"event_id": event.id, "category": labels.at[event.id, "category"],
                "holdout": bool(labels.at[event.id, "holdout"]) if pd.notna(labels.at[event.id, "holdout"]) else False,
                "event_day": pd.Timestamp(frame["event_day"].iloc[0]).strftime("%Y-%m-%d"),
-               "n_names": len(tickers), "n_scored": int((model != 0).sum()), "n_keyword": int((keyword != 0).sum())}
+               "n_names": len(tickers), "n_scored": int((model != 0).sum()), "n_keyword": int((keyword != 0).sum()),
+               "look_ahead_count": look_ahead.get(event.id)}
         if permutations:
             mean = _quiet(np.nanmean, random, axis=0)
             lo, hi = _quiet(np.nanpercentile, random, q=[2.5, 97.5], axis=0)
@@ -403,10 +427,12 @@ def evaluate(
             row[f"{metric}_random_hi"] = hi[m]
         rows.append(row)
 
-    columns = ["event_id", "category", "holdout", "event_day", "n_names", "n_scored", "n_keyword"] + [
+    columns = ["event_id", "category", "holdout", "event_day", "n_names", "n_scored", "n_keyword",
+               "look_ahead_count"] + [
         f"{m}_{a}" for m in METRICS for a in ("model", "keyword", "random", "random_lo", "random_hi")]
     per_event = pd.DataFrame(rows, columns=columns)
     per_event["holdout"] = per_event["holdout"].astype(bool)
+    per_event["look_ahead_count"] = per_event["look_ahead_count"].astype("Int64")
     dropped_frame = pd.DataFrame(dropped, columns=["event_id", "reason"])
     dropped_frame["category"] = labels["category"].reindex(dropped_frame["event_id"]).to_numpy()
     held = labels["holdout"].reindex(dropped_frame["event_id"]).fillna(False)
@@ -415,22 +441,56 @@ def evaluate(
                     else np.full((len(rows), max(permutations, 1), len(METRICS)), np.nan))
     settings = {"market": market, "window": (first, last), "estimation": estimation, "gap": gap,
                 "permutations": permutations, "seed": seed, "graph_version": graph.version,
+                "point_in_time": point_in_time,
+                "look_ahead_count": max(look_ahead.values(), default=0) if point_in_time != "current" else None,
                 "names": len(names), "exposures": exposures}
     return EvaluationResult(settings, per_event, dropped_frame, random_array)
 
 
-def _blended_scores(events: list[Event], graph: KnowledgeGraph, returns: pd.DataFrame, market: str) -> pd.DataFrame:
-    """Event x ticker scores with exposures blended as of the first day of each event's month."""
+def _scores_as_of(events: list[Event], graph: KnowledgeGraph, point_in_time: str
+                  ) -> tuple[pd.DataFrame, dict[str, int | None]]:
+    """Event id x ticker scores, each event scored with the graph of its day; look-ahead per event.
+
+    As-of graphs only change on :attr:`KnowledgeGraph.change_dates`, so events are grouped by the
+    span their day falls in and each distinct graph is compiled once.
+    """
+    from exposure.impact import map_events
+
+    if not events:
+        return pd.DataFrame(), {}
+    if point_in_time == "current":
+        return map_events(events, graph).matrix, {event.id: graph.look_ahead_count for event in events}
+    strict = strict_policy(point_in_time)
+    breaks = graph.change_dates
+    spans: dict[int, list[Event]] = {}
+    days: dict[int, str] = {}
+    for event in events:
+        day = event.published_at.astimezone(UTC).date().isoformat()
+        span = bisect.bisect_right(breaks, day)
+        spans.setdefault(span, []).append(event)
+        days.setdefault(span, day)
+    frames, look_ahead = [], {}
+    for span, members in spans.items():
+        dated = graph.as_of(days[span], strict=strict)
+        frames.append(map_events(members, dated).matrix)
+        look_ahead.update({event.id: dated.look_ahead_count for event in members})
+    return pd.concat(frames).fillna(0.0), look_ahead
+
+
+def _blended_scores(events: list[Event], graph: KnowledgeGraph, returns: pd.DataFrame, market: str,
+                    point_in_time: str) -> tuple[pd.DataFrame, dict[str, int | None]]:
+    """As :func:`_scores_as_of`, with exposures blended as of the first day of each event's month (UTC)."""
     from exposure.estimate import blend_exposures
     from exposure.impact import ImpactSettings, map_events
 
     months: dict[str, list[Event]] = {}
     for event in events:
-        months.setdefault(pd.Timestamp(event.published_at).strftime("%Y-%m-01"), []).append(event)
-    parts = []
+        months.setdefault(event.published_at.astimezone(UTC).strftime("%Y-%m-01"), []).append(event)
+    frames, look_ahead = [], {}
     for month, batch in sorted(months.items()):
-        blended = blend_exposures(graph, returns, as_of=month, market=market).to_graph()
-        parts.append(map_events(batch, blended, settings=ImpactSettings(exposures="blend")).matrix)
-    if not parts:
-        return pd.DataFrame()
-    return pd.concat(parts).fillna(0.0).reindex([e.id for e in events])
+        blended = blend_exposures(graph, returns, as_of=month, market=market, point_in_time=point_in_time)
+        frames.append(map_events(batch, blended.to_graph(), settings=ImpactSettings(exposures="blend")).matrix)
+        look_ahead.update({event.id: blended.prior_graph.look_ahead_count for event in batch})
+    if not frames:
+        return pd.DataFrame(), {}
+    return pd.concat(frames).fillna(0.0), look_ahead

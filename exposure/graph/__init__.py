@@ -1,7 +1,15 @@
 """Knowledge graph: typed nodes, signed weighted edges with provenance, compiled to sparse operators."""
 
 from exposure.graph._compile import CompiledGraph, WalkMassWarning, cycle_gain
-from exposure.graph._graph import GraphOverrideWarning, KnowledgeGraph, UserTableWarning, default_graph, load_graph
+from exposure.graph._graph import (
+    GraphOverrideWarning,
+    KnowledgeGraph,
+    PointInTime,
+    UserTableWarning,
+    strict_policy,
+    default_graph,
+    load_graph,
+)
 from exposure.graph._report import DEFAULT_COMPARISONS, GraphReport, graph_report, is_us_listed
 from exposure.graph._schema import NODE_KINDS, RELATIONS, Relation, node_kind
 
@@ -13,6 +21,7 @@ __all__ = [
     "GraphOverrideWarning",
     "GraphReport",
     "KnowledgeGraph",
+    "PointInTime",
     "Relation",
     "UserTableWarning",
     "WalkMassWarning",
@@ -22,4 +31,5 @@ __all__ = [
     "is_us_listed",
     "load_graph",
     "node_kind",
+    "strict_policy",
 ]

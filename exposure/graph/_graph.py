@@ -6,7 +6,8 @@ import hashlib
 import json
 import warnings
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -29,6 +30,64 @@ class GraphOverrideWarning(ExposureWarning):
 
 class UserTableWarning(ExposureWarning):
     """Rows of a user exposure table were refused; they are in :attr:`KnowledgeGraph.rejects`."""
+
+
+POINT_IN_TIME_POLICIES = ("strict", "look-ahead")
+
+
+def strict_policy(point_in_time: str) -> bool:
+    """Whether a ``point_in_time`` policy (``"strict"`` or ``"look-ahead"``) drops later figures.
+
+    >>> strict_policy("strict"), strict_policy("look-ahead")
+    (True, False)
+    """
+    if point_in_time not in POINT_IN_TIME_POLICIES:
+        raise ArgumentError(
+            f"point_in_time={point_in_time!r} is not a policy", field="point_in_time",
+            fix="use 'strict' (drop figures known after the date) or 'look-ahead' (keep them and count them)",
+        )
+    return point_in_time == "strict"
+
+
+LOOK_AHEAD_COLUMNS = ["from_id", "relation", "to_id", "weight", "source", "as_of", "known_from", "days_ahead"]
+
+
+@dataclass(frozen=True)
+class PointInTime:
+    """What an as-of graph knew on its date, and what it took from later (see :meth:`KnowledgeGraph.as_of`).
+
+    Attributes
+    ----------
+    date : str
+        The graph's date (ISO).
+    strict : bool
+        Whether figures known only after the date were dropped (True) or kept as look-ahead.
+    figures_kept : int
+        Edge rows with a ``known_from`` on or before the date.
+    looked_ahead : int
+        Edge rows kept although their ``known_from`` is after the date (0 when strict).
+    dropped : int
+        Edge rows left out because their ``known_from`` is after the date (0 unless strict).
+    undated_priors : int
+        ``exposed_to`` rows without a ``known_from`` (industry defaults, undated user figures),
+        treated as known on every date.
+    """
+
+    date: str
+    strict: bool
+    figures_kept: int
+    looked_ahead: int
+    dropped: int
+    undated_priors: int
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        policy = "strict" if self.strict else "look-ahead allowed"
+        return (f"as of {self.date} ({policy}): {self.figures_kept} dated figures known by then, "
+                f"{self.looked_ahead} looked ahead, {self.dropped} dropped, {self.undated_priors} undated priors")
 
 
 def current_edges(history: pd.DataFrame) -> pd.DataFrame:
@@ -67,6 +126,10 @@ class KnowledgeGraph:
         What later sources replaced in earlier ones, for the record.
     dated : str, optional
         Set by :meth:`as_of`: the edges are the rows valid on that day and are used as given.
+    point_in_time : PointInTime, optional
+        Set by :meth:`as_of`: what the graph knew on its date.
+    look_ahead : DataFrame, optional
+        Set by :meth:`as_of`: the rows it used although they were known only later.
     rejects : sequence of Reject
         Rows of user exposure tables that were refused, for the record.
 
@@ -89,10 +152,14 @@ class KnowledgeGraph:
         overrides: Iterable[str] = (),
         rejects: Iterable[Reject] = (),
         dated: str | None = None,
+        point_in_time: PointInTime | None = None,
+        look_ahead: pd.DataFrame | None = None,
     ) -> None:
         self._nodes = nodes
         self._history = edges
         self.dated = dated
+        self.point_in_time = point_in_time
+        self._look_ahead = look_ahead if look_ahead is not None else pd.DataFrame(columns=LOOK_AHEAD_COLUMNS)
         self._edges = edges if dated else current_edges(edges)
         self._aliases = aliases
         self.overrides: tuple[str, ...] = tuple(overrides)
@@ -200,7 +267,38 @@ class KnowledgeGraph:
         return len(self._nodes)
 
     def __repr__(self) -> str:
-        return f"KnowledgeGraph(version={self.version!r}, nodes={len(self._nodes)}, edges={len(self._edges)})"
+        dated = ""
+        if self.point_in_time is not None:
+            policy = ", strict" if self.point_in_time.strict else ""
+            dated = f", as_of={self.dated!r}{policy}, look_ahead={self.look_ahead_count}"
+        return f"KnowledgeGraph(version={self.version!r}, nodes={len(self._nodes)}, edges={len(self._edges)}{dated})"
+
+    # --- point in time ------------------------------------------------------------------------
+    @cached_property
+    def change_dates(self) -> list[str]:
+        """Sorted ISO days on which :meth:`as_of` may change: every ``valid_from``, the day after
+        every ``valid_to``, and every ``known_from``. Between two of them the as-of graph (and its
+        look-ahead count) stays the same, so one graph serves every day of a span."""
+        history = self._history
+        starts = {d for d in history["valid_from"] if d}
+        ends = {(date.fromisoformat(d) + timedelta(days=1)).isoformat() for d in history["valid_to"] if d}
+        known = {d for d in history["known_from"] if d} if "known_from" in history.columns else set()
+        return sorted(starts | ends | known)
+
+    @property
+    def look_ahead(self) -> pd.DataFrame:
+        """Rows an as-of graph used although they became known after its date.
+
+        Columns ``from_id, relation, to_id, weight, source, as_of, known_from, days_ahead``
+        (``known_from`` minus the graph's date, in days); empty for a strict or a non-dated graph.
+        """
+        return self._look_ahead.copy(deep=False)
+
+    @property
+    def look_ahead_count(self) -> int | None:
+        """How many of the graph's figures were looked ahead: an int for an as-of graph (0 when
+        strict), None for the graph itself, which is not a point-in-time view."""
+        return None if self.point_in_time is None else self.point_in_time.looked_ahead
 
     def node(self, node_id: str) -> dict[str, object]:
         """Attributes of one node; raises :class:`UnknownConceptError` with close matches."""
@@ -360,12 +458,29 @@ class KnowledgeGraph:
         kept = self._history[self._history["relation"] != "exposed_to_blend"]
         edges = pd.concat([kept, frame[list(self._history.columns)]], ignore_index=True)
         return KnowledgeGraph(self._nodes, edges, self._aliases, overrides=self.overrides, rejects=self.rejects,
-                              dated=self.dated)
+                              dated=self.dated, point_in_time=self.point_in_time, look_ahead=self._look_ahead)
 
-    def as_of(self, when: date | str) -> KnowledgeGraph:
-        """The graph as it stood on a date: edge rows outside their validity interval are dropped.
+    def as_of(self, when: date | str, *, strict: bool = False) -> KnowledgeGraph:
+        """The graph as it stood on a date, using what was known on that date.
 
-        Of an edge with history, the row valid on that day is kept (intervals are disjoint).
+        Edge rows outside their validity interval are dropped; of an edge with history, the row
+        valid on that day is kept (intervals are disjoint, so there is at most one). A row whose
+        ``known_from`` (the day its figure became public) is after the date is *look-ahead*:
+
+        - ``strict=False`` (default): it is kept, since it is the only figure of that edge for
+          the day, and listed in :attr:`look_ahead` and counted in :attr:`look_ahead_count`;
+        - ``strict=True``: it is dropped, so a company falls back to its industry default or
+          roll-up as if it had no figure, and :attr:`look_ahead_count` is 0.
+
+        Rows without ``known_from`` (industry defaults, structure) count as known on every
+        date; :attr:`point_in_time` counts the undated ``exposed_to`` rows as ``undated_priors``.
+
+        Parameters
+        ----------
+        when : date or str
+            ISO date.
+        strict : bool, default False
+            Drop figures known only after the date instead of reporting them as look-ahead.
 
         Examples
         --------
@@ -373,17 +488,37 @@ class KnowledgeGraph:
         >>> graph = ex.KnowledgeGraph.load()
         >>> len(graph.as_of("2022-02-24").edges) <= len(graph.edge_history)
         True
+        >>> graph.as_of("2021-06-30").look_ahead_count > 0, graph.as_of("2021-06-30", strict=True).look_ahead_count
+        (True, 0)
         """
         parsed = parse_date(when, field="as_of")
         if parsed is None:
             raise ArgumentError("no date given", field="as_of", fix="give a date such as 2022-02-24")
+        if not isinstance(strict, bool):
+            raise ArgumentError(f"strict={strict!r} is not True or False", field="strict",
+                                fix="pass strict=True to drop figures known after the date")
         day = parsed.isoformat()
         edges = self._history
-        keep = ((edges["valid_from"] == "") | (edges["valid_from"] <= day)) & (
+        valid = edges[((edges["valid_from"] == "") | (edges["valid_from"] <= day)) & (
             (edges["valid_to"] == "") | (edges["valid_to"] >= day)
+        )]
+        known_from = valid["known_from"] if "known_from" in valid.columns else pd.Series("", index=valid.index)
+        dated = (known_from != "").to_numpy(dtype=bool)
+        later = dated & (known_from > day).to_numpy(dtype=bool)
+        kept = valid[~later] if strict else valid
+        ahead = valid[later]
+        summary = PointInTime(
+            date=day, strict=strict, figures_kept=int((dated & ~later).sum()),
+            looked_ahead=0 if strict else len(ahead), dropped=len(ahead) if strict else 0,
+            undated_priors=int((~dated & (valid["relation"] == "exposed_to").to_numpy(dtype=bool)).sum()),
         )
-        return KnowledgeGraph(self._nodes, edges[keep].reset_index(drop=True), self._aliases,
-                              overrides=self.overrides, rejects=self.rejects, dated=day)
+        look_ahead = None
+        if not strict:
+            look_ahead = ahead.reindex(columns=LOOK_AHEAD_COLUMNS[:-1]).reset_index(drop=True)
+            days_ahead = pd.to_datetime(look_ahead["known_from"]) - pd.Timestamp(day)
+            look_ahead["days_ahead"] = days_ahead.dt.days.astype("int64")
+        return KnowledgeGraph(self._nodes, kept.reset_index(drop=True), self._aliases, overrides=self.overrides,
+                              rejects=self.rejects, dated=day, point_in_time=summary, look_ahead=look_ahead)
 
     def compile(
         self, *, decay: float = 0.5, max_hops: int = 4, cache_dir: str | Path | None = None,
@@ -423,7 +558,8 @@ class KnowledgeGraph:
         raise ArgumentError(f"unknown export format {format!r}; use 'json' or 'graphml'")
 
     def stats(self) -> dict[str, object]:
-        """Counts of nodes by kind and edges by relation, and provenance coverage."""
+        """Counts of nodes by kind and edges by relation, provenance coverage, and for an as-of graph
+        its :class:`PointInTime` summary (``point_in_time``, None for the graph itself)."""
         has_source = (self._edges["source"] != "").mean() if len(self._edges) else 1.0
         companies = set(self.ids("company"))
         exposed = set(self.exposures["company"])
@@ -434,6 +570,7 @@ class KnowledgeGraph:
             "aliases": int(len(self._aliases)),
             "edges_with_source": float(has_source),
             "companies_without_theme": sorted(companies - exposed),
+            "point_in_time": self.point_in_time.to_dict() if self.point_in_time is not None else None,
         }
 
 

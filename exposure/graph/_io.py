@@ -24,12 +24,12 @@ import pandas as pd
 
 from exposure.errors import ArgumentError, GraphError, Reject
 from exposure.io import read_text, repeated_names
-from exposure.graph._schema import NODE_KINDS, RELATIONS, edge_dates, node_kind
+from exposure.graph._schema import NODE_KINDS, RELATIONS, edge_dates, edge_known_from, node_kind
 from exposure.graph._user_tables import REQUIRED_EXPOSURE_COLUMNS, apply_exposure_rows, overlapping, span
 
 NODE_COLUMNS = ("id", "label", "description")
 EDGE_COLUMNS = (
-    "from_id", "relation", "to_id", "weight", "source", "as_of", "valid_from", "valid_to", "note",
+    "from_id", "relation", "to_id", "weight", "source", "as_of", "known_from", "valid_from", "valid_to", "note",
 )
 ALIAS_COLUMNS = ("concept", "alias", "confidence", "case_sensitive")
 _REQUIRED = {
@@ -238,6 +238,7 @@ def validate_tables(
             continue
         try:
             as_of, valid_from, valid_to = edge_dates(row)
+            known_from = edge_known_from(row)
         except ArgumentError as exc:
             problems.add(row, exc.field or "as_of", exc.problem, exc.fix or "write dates as YYYY-MM-DD")
             continue
@@ -251,6 +252,7 @@ def validate_tables(
         record: dict[str, object] = {
             "from_id": key[0], "relation": key[1], "to_id": key[2], "weight": weight,
             "source": row["source"], "as_of": as_of.isoformat(),
+            "known_from": known_from.isoformat() if known_from else "",
             "valid_from": valid_from.isoformat() if valid_from else "",
             "valid_to": valid_to.isoformat() if valid_to else "",
             "note": row.get("note", ""), "origin": row["origin"],

@@ -43,7 +43,7 @@ DEFAULT_COMPARISONS: tuple[tuple[str, str, str], ...] = (
 _CLASS_SHARE = re.compile(r"^([A-Z]{1,5})\.([AB])$")
 AGREEMENT_COLUMNS = [
     "theme", "etf", "date", "snapshot", "snapshot_pct", "members", "holdings", "shared", "precision",
-    "recall", "graph_only", "etf_only_below_threshold", "etf_only_not_in_graph", "note",
+    "recall", "graph_only", "etf_only_below_threshold", "etf_only_not_in_graph", "note", "look_ahead_count",
 ]
 
 
@@ -76,7 +76,9 @@ class GraphReport:
     agreement : DataFrame
         One row per (theme, ETF, date) compared; columns ``theme, etf, date, snapshot,
         snapshot_pct, members, holdings, shared, precision, recall, graph_only,
-        etf_only_below_threshold, etf_only_not_in_graph, note`` (the last four as lists / text).
+        etf_only_below_threshold, etf_only_not_in_graph, note`` (the last four as lists / text),
+        ``look_ahead_count`` (figures of the snapshot's as-of graph published after the snapshot:
+        the agreement is measured with today's figures; None when no graph was needed).
     threshold : float
         Minimum effective exposure for a security to count as a theme member.
     min_weight_pct : float
@@ -127,7 +129,8 @@ class GraphReport:
             if row.precision != row.precision and row.recall != row.recall:
                 continue
             out.append(f"{head} precision {_fmt(row.precision)}, recall {_fmt(row.recall)} "
-                       f"({row.shared} shared of {row.members} members and {row.holdings} holdings)")
+                       f"({row.shared} shared of {row.members} members and {row.holdings} holdings; "
+                       f"{row.look_ahead_count} figures looked ahead)")
             for label, items in (("graph only", row.graph_only),
                                  ("ETF only, below threshold", row.etf_only_below_threshold),
                                  ("ETF only, not in graph", row.etf_only_not_in_graph)):
@@ -255,8 +258,9 @@ def _agreement(graph, graphs, table, theme, etf, day, threshold, min_weight_pct)
         return row
     if snapshot not in graphs:
         dated = graph.as_of(snapshot)
-        graphs[snapshot] = dated.security_exposures()
-    exposure = graphs[snapshot][theme]
+        graphs[snapshot] = (dated.security_exposures(), dated.look_ahead_count)
+    exposures, row["look_ahead_count"] = graphs[snapshot]
+    exposure = exposures[theme]
     exposure = exposure[[is_us_listed(t) for t in exposure.index]]
     members = sorted(exposure.index[exposure >= threshold])
     shared = sorted(set(members) & set(held))

@@ -121,6 +121,21 @@ def edge_dates(row: dict[str, str]) -> tuple[date | None, date | None, date | No
     return as_of, valid_from, valid_to
 
 
+def edge_known_from(row: dict[str, str]) -> date | None:
+    """``known_from`` of an edge row: the day its figure became public (empty -> None).
+
+    Optional. An exposure figure from an annual report is known from its filing date, not from
+    ``as_of`` (the fiscal year end it describes); :meth:`KnowledgeGraph.as_of` uses it to keep
+    later knowledge out of a dated graph. ISO dates only, like :func:`edge_dates`.
+
+    >>> edge_known_from({"as_of": "2024-12-31", "known_from": "2025-03-01"})
+    datetime.date(2025, 3, 1)
+    >>> edge_known_from({"as_of": "2024-12-31"}) is None
+    True
+    """
+    return parse_date(row.get("known_from", ""), field="known_from")
+
+
 def node_kind(node_id: str) -> str:
     """Return the kind of a namespaced node id, e.g. ``"theme"`` for ``"theme:counter-drone"``."""
     kind, sep, rest = node_id.partition(":")

@@ -5,7 +5,7 @@ Format
 A CSV file whose header holds ``ticker`` and ``theme`` (and no ``from_id``, ``alias`` or ``id``)
 is read as an exposure table::
 
-    ticker,theme,weight,source[,as_of][,valid_from,valid_to][,note]
+    ticker,theme,weight,source[,as_of][,known_from][,valid_from,valid_to][,note]
 
 - ``ticker``: the Yahoo symbol of a security the graph knows (``LMT``, ``RHM.DE``, ``BRK-B``;
   case is ignored, ``security:LMT`` is accepted too). It is resolved to its issuer through the
@@ -17,6 +17,9 @@ is read as an exposure table::
   ``curated: <reason>``). Required.
 - ``as_of``: date of the figure, ``YYYY-MM-DD`` (optional; left empty when not given and counted
   by the graph report).
+- ``known_from``: the day the figure became public, ``YYYY-MM-DD`` (optional; when absent it is
+  ``as_of``, and a row with neither is an undated figure, treated as known on every date and
+  counted as such by :meth:`KnowledgeGraph.as_of`).
 - ``valid_from``, ``valid_to``: optional validity interval, both ends inclusive. One pair
   (ticker, theme) may have several rows only when their intervals do not overlap (history).
 - ``note``: free text.
@@ -35,9 +38,10 @@ import difflib
 import math
 
 from exposure.errors import ArgumentError, Reject
-from exposure.graph._schema import edge_dates
+from exposure.graph._schema import edge_dates, edge_known_from
 
-EXPOSURE_TABLE_COLUMNS = ("ticker", "theme", "weight", "source", "as_of", "valid_from", "valid_to", "note")
+EXPOSURE_TABLE_COLUMNS = ("ticker", "theme", "weight", "source", "as_of", "known_from", "valid_from", "valid_to",
+                          "note")
 REQUIRED_EXPOSURE_COLUMNS = ("ticker", "theme", "weight", "source")
 _RECORD_WIDTH = 120
 
@@ -151,6 +155,7 @@ def apply_exposure_rows(
             continue
         try:
             as_of, valid_from, valid_to = edge_dates(row)
+            known_from = edge_known_from(row) or as_of
         except ArgumentError as exc:
             rejects.append(_reject(row, exc.field or "as_of", exc.problem, exc.fix or "write dates as YYYY-MM-DD"))
             continue
@@ -162,6 +167,7 @@ def apply_exposure_rows(
         record: dict[str, object] = {
             "from_id": company, "relation": "exposed_to", "to_id": theme, "weight": weight,
             "source": row["source"], "as_of": as_of.isoformat() if as_of else "",
+            "known_from": known_from.isoformat() if known_from else "",
             "valid_from": valid_from.isoformat() if valid_from else "",
             "valid_to": valid_to.isoformat() if valid_to else "",
             "note": row.get("note", ""), "origin": row["origin"],

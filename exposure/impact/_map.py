@@ -87,6 +87,9 @@ class EventImpacts:
     ----------
     events : list of Event
     graph_version : str
+    look_ahead_count : int or None
+        Figures of an as-of graph used although known only after its date
+        (:attr:`KnowledgeGraph.look_ahead_count`; None for a graph that is not dated).
     settings : ImpactSettings
     """
 
@@ -102,6 +105,7 @@ class EventImpacts:
         self.events = list(events)
         self.graph = graph
         self.graph_version = graph.version
+        self.look_ahead_count = graph.look_ahead_count
         self.settings = settings
         self._tagged = list(tagged)
         self._activations = list(activations)
@@ -116,7 +120,7 @@ class EventImpacts:
 
     def __repr__(self) -> str:
         return (f"EventImpacts(events={len(self.events)}, securities={len(self._compiled.securities)}, "
-                f"graph_version={self.graph_version!r})")
+                f"graph_version={self.graph_version!r}, look_ahead_count={self.look_ahead_count!r})")
 
     @property
     def scores(self) -> sp.csr_array:
@@ -251,7 +255,7 @@ class EventImpacts:
         })
 
     def to_dict(self, top: int | None = 10, paths: int = 3) -> dict[str, object]:
-        """JSON-ready: ``{"graph_version", "events": [{"id", "headline", "themes", "impacts", ...}]}``."""
+        """JSON-ready: ``{"graph_version", "look_ahead_count", "events": [{"id", "headline", "themes", ...}]}``."""
         events = []
         for event in self.events:
             impacts = self.top(event.id, top, paths=paths)
@@ -268,7 +272,8 @@ class EventImpacts:
                 ],
                 "unresolved": self.unresolved(event.id),
             })
-        return {"graph_version": self.graph_version, "settings": self.settings.model_dump(), "events": events}
+        return {"graph_version": self.graph_version, "look_ahead_count": self.look_ahead_count,
+                "settings": self.settings.model_dump(), "events": events}
 
 
 def map_events(

@@ -23,7 +23,7 @@ import pandas as pd
 
 from exposure.analytics import PortfolioSet
 from exposure.events import Event, events_from_frame
-from exposure.graph import KnowledgeGraph, default_graph
+from exposure.graph import KnowledgeGraph, default_graph, strict_policy
 from exposure.impact import ImpactSettings
 from exposure.streams._mapping import SCHEMAS, MappedEvents, empty_table, map_event_frame
 from exposure.streams._series import UndatedEventsWarning, exposure_series, theme_intensity
@@ -151,10 +151,11 @@ def _map_partition(
     top: int | None,
     as_of: bool,
     partition: int,
+    point_in_time: str = "strict",
 ) -> dict[str, pd.DataFrame]:
     graph = _graph_from_files(graph) if isinstance(graph, tuple) else _resident(graph)
     mapped = map_event_frame(_restore_lists(frame), graph, settings=settings, top=top, portfolios=portfolios,
-                             as_of=as_of)
+                             as_of=as_of, point_in_time=point_in_time)
     tables = mapped.tables()
     rejects = tables["rejects"]
     tables["rejects"] = pd.concat(
@@ -174,6 +175,7 @@ def map_dask(
     top: int | None = 20,
     portfolios: PortfolioSet | None = None,
     as_of: bool = False,
+    point_in_time: str = "strict",
 ) -> DaskMappedEvents:
     """Tag and map a Dask DataFrame of events, one :func:`map_event_frame` call per partition.
 
@@ -189,7 +191,7 @@ def map_dask(
         files every worker loads itself, once per process, as :meth:`KnowledgeGraph.load` does
         (they must exist on every worker). A Future of ``client.scatter(graph, broadcast=True)``
         is used as it is. Default: the package's graph, sent from the client.
-    settings, top, portfolios, as_of
+    settings, top, portfolios, as_of, point_in_time
         As for :func:`~exposure.streams.map_event_batch`.
 
     Returns
@@ -226,6 +228,7 @@ def map_dask(
     # A column that is not an event field fails here, on the client, before any task runs.
     events_from_frame(pd.DataFrame(columns=list(events.columns)))
     settings = settings or ImpactSettings()
+    strict_policy(point_in_time)
     if graph is None:
         graph = default_graph()
     if isinstance(graph, KnowledgeGraph):
@@ -240,7 +243,8 @@ def map_dask(
         shipped_portfolios = dask.delayed(portfolios, name="exposure-portfolios-" + dask.base.tokenize(portfolios),
                                           traverse=False)
     mapper = dask.delayed(_map_partition, pure=True)
-    mapped = [mapper(part, shipped_graph, shipped_portfolios, settings=settings, top=top, as_of=as_of, partition=i)
+    mapped = [mapper(part, shipped_graph, shipped_portfolios, settings=settings, top=top, as_of=as_of, partition=i,
+                     point_in_time=point_in_time)
               for i, part in enumerate(events.to_delayed())]
     cut = dask.delayed(_table, pure=True)
     tables = {name: dd.from_delayed([cut(m, name) for m in mapped], meta=_meta(name), verify_meta=False)

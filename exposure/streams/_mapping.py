@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import date, timedelta, UTC
+from datetime import UTC
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ import pandas as pd
 from exposure.analytics import PortfolioSet, event_exposures
 from exposure.errors import Reject
 from exposure.events import Event, events_from_frame
-from exposure.graph import KnowledgeGraph, default_graph
+from exposure.graph import KnowledgeGraph, default_graph, strict_policy
 from exposure.impact import (
     ImpactSettings,
     activation_matrix,
@@ -33,7 +33,7 @@ from exposure.tagging import tag_event
 TIME = "datetime64[us, UTC]"
 SCHEMAS: dict[str, dict[str, str]] = {
     "events": {"event_id": "str", "published_at": TIME, "headline": "str", "market_impact": "float64",
-               "graph_version": "str", "n_mentions": "int64", "unresolved": "str"},
+               "graph_version": "str", "look_ahead_count": "Int64", "n_mentions": "int64", "unresolved": "str"},
     "impacts": {"event_id": "str", "published_at": TIME, "ticker": "str", "score": "float64", "rank": "int64"},
     "themes": {"event_id": "str", "published_at": TIME, "theme": "str", "score": "float64"},
     "exposures": {"event_id": "str", "published_at": TIME, "portfolio": "str", "exposure": "float64"},
@@ -58,8 +58,10 @@ class MappedEvents:
     Attributes
     ----------
     events : DataFrame
-        ``event_id, published_at, headline, market_impact, graph_version, n_mentions, unresolved``:
-        one row per event read, stamped with the version of the graph that scored it.
+        ``event_id, published_at, headline, market_impact, graph_version, look_ahead_count,
+        n_mentions, unresolved``: one row per event read, stamped with the version of the graph
+        that scored it and how many of that graph's figures were looked ahead (missing when the
+        graph is not dated; 0 with the strict as-of graph).
     impacts : DataFrame
         ``event_id, published_at, ticker, score, rank``: each event's ``top`` securities by
         ``|score|`` (all non-zero scores when ``top`` is None).
@@ -103,38 +105,38 @@ def rejects_table(rejects: Sequence[Reject], first_line: int = 1) -> pd.DataFram
 
 
 class DatedGraphs:
-    """The graph as of each day, built once per span of days over which no edge starts or ends.
+    """The graph as of each day, built once per span of days over which it cannot change.
 
-    ``graph.as_of(day)`` only changes on a ``valid_from`` or the day after a ``valid_to``, so a
-    year of daily events needs as many compilations as there are such dates, not one per day.
+    ``graph.as_of(day)`` only changes on a ``valid_from``, the day after a ``valid_to`` or a
+    ``known_from`` (:attr:`KnowledgeGraph.change_dates`), so a year of daily events needs as many
+    compilations as there are such dates, not one per day.
     """
 
-    def __init__(self, graph: KnowledgeGraph) -> None:
+    def __init__(self, graph: KnowledgeGraph, strict: bool = True) -> None:
         self.graph = graph
-        history = graph.edge_history
-        starts = {d for d in history["valid_from"] if d}
-        ends = {(date.fromisoformat(d) + timedelta(days=1)).isoformat() for d in history["valid_to"] if d}
-        self.breaks = sorted(starts | ends)
+        self.strict = strict
+        self.breaks = graph.change_dates
         self._graphs: dict[int, KnowledgeGraph] = {}
 
     def on(self, day: str) -> KnowledgeGraph:
-        """The graph valid on ``day`` (ISO date)."""
+        """The graph of ``day`` (ISO date)."""
         span = bisect.bisect_right(self.breaks, day)
         if span not in self._graphs:
-            self._graphs[span] = self.graph.as_of(day)
+            self._graphs[span] = self.graph.as_of(day, strict=self.strict)
         return self._graphs[span]
 
 
-_DATED: dict[str, DatedGraphs] = {}
+_DATED: dict[tuple[str, bool], DatedGraphs] = {}
 
 
-def dated_graphs(graph: KnowledgeGraph) -> DatedGraphs:
+def dated_graphs(graph: KnowledgeGraph, strict: bool = True) -> DatedGraphs:
     """The :class:`DatedGraphs` of a graph version (kept per process, so partitions share them)."""
-    if graph.version not in _DATED:
+    key = (graph.version, strict)
+    if key not in _DATED:
         if len(_DATED) > 8:
             _DATED.clear()
-        _DATED[graph.version] = DatedGraphs(graph)
-    return _DATED[graph.version]
+        _DATED[key] = DatedGraphs(graph, strict)
+    return _DATED[key]
 
 
 def map_event_batch(
@@ -145,6 +147,7 @@ def map_event_batch(
     top: int | None = 20,
     portfolios: PortfolioSet | None = None,
     as_of: bool = False,
+    point_in_time: str = "strict",
 ) -> MappedEvents:
     """Tag and score a batch of events with one sparse product per graph; see :class:`MappedEvents`.
 
@@ -161,7 +164,12 @@ def map_event_batch(
         Portfolios whose exposure to each event is computed (``X @ (M @ W.T)``).
     as_of : bool, default False
         Score each event with the graph as of its publication day (events without a date use
-        the current graph). Each row of ``events`` names the graph version used.
+        the current graph). Each row of ``events`` names the graph version used and its
+        look-ahead count.
+    point_in_time : {"strict", "look-ahead"}, default "strict"
+        With ``as_of``: ``strict`` drops figures published after the event's day (the company
+        falls back to its industry default), ``look-ahead`` keeps them and counts them (see
+        :meth:`KnowledgeGraph.as_of`).
 
     Examples
     --------
@@ -175,17 +183,21 @@ def map_event_batch(
     events = list(events)
     if not events:
         return MappedEvents.empty()
-    groups: dict[str, list[int]] = {}
-    chosen: dict[str, KnowledgeGraph] = {}
-    dated = dated_graphs(graph) if as_of else None
+    strict = strict_policy(point_in_time)
+    # One group per graph: as-of graphs with the same edges share a version (and compiled
+    # operators) but, allowing look-ahead, may differ in what was known.
+    groups: dict[tuple[str, int | None], list[int]] = {}
+    chosen: dict[tuple[str, int | None], KnowledgeGraph] = {}
+    dated = dated_graphs(graph, strict) if as_of else None
     for position, event in enumerate(events):
         scoring = graph
         if dated is not None and event.published_at is not None:
             scoring = dated.on(event.published_at.astimezone(UTC).date().isoformat())
-        groups.setdefault(scoring.version, []).append(position)
-        chosen[scoring.version] = scoring
-    parts = [(positions, _score(events, positions, chosen[version], settings, top, portfolios))
-             for version, positions in groups.items()]
+        key = (scoring.version, scoring.look_ahead_count)
+        groups.setdefault(key, []).append(position)
+        chosen[key] = scoring
+    parts = [(positions, _score(events, positions, chosen[key], settings, top, portfolios))
+             for key, positions in groups.items()]
     if len(parts) == 1:
         return parts[0][1]
     order = np.argsort(np.concatenate([positions for positions, _ in parts]), kind="stable")
@@ -213,6 +225,7 @@ def _score(events: Sequence[Event], positions: list[int], graph: KnowledgeGraph,
     events_table = _typed("events", {
         "event_id": ids, "published_at": published, "headline": [e.headline for e in batch],
         "market_impact": [e.market_impact for e in batch], "graph_version": graph.version,
+        "look_ahead_count": pd.array([graph.look_ahead_count] * len(batch), dtype="Int64"),
         "n_mentions": [len(t.mentions) for t in tagged],
         "unresolved": ["; ".join([*t.unknown_tags, *t.unknown_tickers, *t.unknown_entities]) for t in tagged],
     })
@@ -249,6 +262,7 @@ def map_event_frame(
     top: int | None = 20,
     portfolios: PortfolioSet | None = None,
     as_of: bool = False,
+    point_in_time: str = "strict",
     first_line: int = 1,
 ) -> MappedEvents:
     """:func:`map_event_batch` on a DataFrame of event records (one row per event).
@@ -260,7 +274,8 @@ def map_event_frame(
     if frame.empty:
         return MappedEvents.empty()
     events, rejects = events_from_frame(frame)
-    mapped = map_event_batch(events, graph, settings=settings, top=top, portfolios=portfolios, as_of=as_of)
+    mapped = map_event_batch(events, graph, settings=settings, top=top, portfolios=portfolios, as_of=as_of,
+                             point_in_time=point_in_time)
     if not rejects:
         return mapped
     return MappedEvents(mapped.events, mapped.impacts, mapped.themes, mapped.exposures,

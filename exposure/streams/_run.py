@@ -23,7 +23,7 @@ import pyarrow as pa
 from exposure.analytics import PortfolioSet
 from exposure.errors import ArgumentError
 from exposure.events import Event, iter_event_batches, read_rejects, write_rejects
-from exposure.graph import KnowledgeGraph, default_graph
+from exposure.graph import KnowledgeGraph, default_graph, strict_policy
 from exposure.impact import ImpactSettings
 from exposure.streams._mapping import SCHEMAS, MappedEvents, empty_table, map_event_batch, rejects_table
 from exposure.io._files import atomic_write_bytes, sync_folder
@@ -70,10 +70,14 @@ class StreamSummary:
     n_batches : int
     graph_versions : list of str
         Versions of the graphs that scored the events (several with ``as_of=True``).
+    look_ahead_count : int or None
+        The largest look-ahead count of those graphs (figures used although published after the
+        event's day; 0 with the strict as-of graphs, None when no dated graph was used). Each
+        event's own count is in ``events.parquet``.
     files : dict
         Table name -> path written.
     settings : dict
-        The impact settings, ``top`` and ``as_of`` used.
+        The impact settings, ``top``, ``as_of`` and ``point_in_time`` used.
     """
 
     n_events: int
@@ -83,6 +87,7 @@ class StreamSummary:
     files: dict[str, str]
     settings: dict[str, object] = field(default_factory=dict)
     n_rejects_omitted: int = 0
+    look_ahead_count: int | None = None
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -297,6 +302,7 @@ def _finish(staging: Path, folder: Path, manifest: dict) -> StreamSummary:
         n_events=progress_done["n_events"], n_rejects=progress_done["n_rejects"],
         n_rejects_omitted=progress_done.get("n_rejects_omitted", 0), n_batches=progress_done["batches_done"],
         graph_versions=progress_done["graph_versions"] or [manifest["graph_version"]],
+        look_ahead_count=progress_done.get("look_ahead_count"),
         files={name: str(folder / f"{name}.parquet") for name in TABLES}
         | {"rejects": str(folder / REJECTS), "summary": str(folder / SUMMARY), "manifest": str(folder / MANIFEST)},
         settings={key: value for key, value in settings.items() if key not in ("format", "portfolios")},
@@ -328,6 +334,7 @@ def map_stream(
     top: int | None = 20,
     portfolios: PortfolioSet | None = None,
     as_of: bool = False,
+    point_in_time: str = "strict",
     batch_size: int = 10_000,
     format: Literal["jsonl", "csv", "parquet"] | None = None,
     overwrite: bool = False,
@@ -349,7 +356,7 @@ def map_stream(
         ``exposures.parquet`` (the tables of :class:`MappedEvents`), ``rejects.jsonl``,
         ``summary.json`` and ``_manifest.json`` (versions, input size and sha256, settings, each
         file's rows and sha256, ``status``).
-    graph, settings, top, portfolios, as_of
+    graph, settings, top, portfolios, as_of, point_in_time
         As for :func:`map_event_batch`.
     batch_size : int, default 10_000
     format : {"jsonl", "csv", "parquet"}, optional
@@ -416,7 +423,9 @@ def map_stream(
         raise ArgumentError("resume needs an event file; events passed as objects cannot be checked against "
                             "the stopped run", field="resume", fix="pass the events as a file, or run without resume")
     previous = _check_target(folder, source, overwrite)
-    run_settings = {**settings.model_dump(), "top": top, "as_of": as_of, "batch_size": batch_size,
+    strict_policy(point_in_time)
+    run_settings = {**settings.model_dump(), "top": top, "as_of": as_of, "point_in_time": point_in_time,
+                    "batch_size": batch_size,
                     "format": format, "portfolios": _portfolios_digest(portfolios)}
     identity = _identity(source, graph, run_settings)
     staging = staging_path(folder)
@@ -431,15 +440,15 @@ def map_stream(
     with contextlib.ExitStack() as stack:
         manifest = _open_staging(stack, staging, folder, identity, overwrite, resume)
         if manifest["status"] != "complete":
-            _run_batches(source, staging, manifest, graph, settings, top, portfolios, as_of, batch_size, format,
-                         show_progress)
+            _run_batches(source, staging, manifest, graph, settings, top, portfolios, as_of, point_in_time,
+                         batch_size, format, show_progress)
             _finish(staging, folder, manifest)
         publish(staging, folder)
     return _summary_of(folder, read_manifest(folder))
 
 
-def _run_batches(source, staging: Path, manifest: dict, graph, settings, top, portfolios, as_of, batch_size,
-                 format, show_progress) -> None:
+def _run_batches(source, staging: Path, manifest: dict, graph, settings, top, portfolios, as_of, point_in_time,
+                 batch_size, format, show_progress) -> None:
     """Map the batches after the resume point, saving each (parts, rejects, manifest) before the next."""
     done = manifest["progress"]
     schemas = {name: _schema(name) for name in TABLES}
@@ -447,13 +456,18 @@ def _run_batches(source, staging: Path, manifest: dict, graph, settings, top, po
     rejects_path = staging / REJECTS
     digest = hashlib.sha256(rejects_path.read_bytes()) if rejects_path.exists() else hashlib.sha256()
     versions = set(done["graph_versions"])
+    looked_ahead = done.get("look_ahead_count")
     batches = _batches(source, batch_size, format)
     with open(rejects_path, "a", encoding="utf-8", newline="\n") as rejects_file:
         for index, (events, rejects, omitted) in enumerate(progress(batches, enabled=show_progress, desc="mapping",
                                                            unit="batch")):
             if index < done["batches_done"]:
                 continue
-            mapped = map_event_batch(events, graph, settings=settings, top=top, portfolios=portfolios, as_of=as_of)
+            mapped = map_event_batch(events, graph, settings=settings, top=top, portfolios=portfolios, as_of=as_of,
+                                     point_in_time=point_in_time)
+            counts = mapped.events["look_ahead_count"].dropna()
+            if len(counts):
+                looked_ahead = max(int(counts.max()), looked_ahead or 0)
             entry: dict[str, dict] = {}
             for name in TABLES:
                 frame = getattr(mapped, name)
@@ -476,6 +490,7 @@ def _run_batches(source, staging: Path, manifest: dict, graph, settings, top, po
             done.update(batches_done=index + 1, n_events=done["n_events"] + len(events),
                         n_rejects=done["n_rejects"] + n_rejects,
                         n_rejects_omitted=done.get("n_rejects_omitted", 0) + omitted, graph_versions=sorted(versions),
+                        look_ahead_count=looked_ahead,
                         rejects={"bytes": os.fstat(rejects_file.fileno()).st_size, "sha256": digest.hexdigest()})
             write_manifest(staging, manifest)
 

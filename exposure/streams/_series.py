@@ -146,12 +146,14 @@ def event_exposure_series(
     freq: str = "D",
     as_of: bool = True,
     settings: ImpactSettings | None = None,
+    point_in_time: str = "strict",
 ) -> pd.DataFrame:
     """Portfolios' event exposure per period, each event scored with the graph of its day.
 
     Shortcut for :func:`map_event_batch` (``top=0``: no per-security table is built) followed by
     :func:`exposure_series`; for files larger than memory use :func:`map_stream` and pass its
-    output folder to :func:`exposure_series`.
+    output folder to :func:`exposure_series`. ``point_in_time`` (default ``"strict"``: only figures
+    published by the event's day) is as for :func:`map_event_batch`.
 
     Examples
     --------
@@ -164,5 +166,6 @@ def event_exposure_series(
     >>> list(series.columns), series.index.freqstr
     (['sample'], 'ME')
     """
-    mapped = map_event_batch(list(events), graph, settings=settings, top=0, portfolios=portfolios, as_of=as_of)
+    mapped = map_event_batch(list(events), graph, settings=settings, top=0, portfolios=portfolios, as_of=as_of,
+                             point_in_time=point_in_time)
     return exposure_series(mapped, freq=freq)

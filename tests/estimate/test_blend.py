@@ -60,7 +60,7 @@ def test_too_few_sessions_give_no_beta():
 
 def test_a_basket_member_is_measured_against_the_basket_without_itself(graph, returns, blended):
     table = blended.table.set_index(["ticker", "theme"])
-    past = returns.loc[returns.index < AS_OF].iloc[-756:]
+    past = returns.loc[returns.index < AS_OF].iloc[-756:].astype(float)
     prior = blended.prior_graph.security_exposures(["theme:banks"])["theme:banks"]
     members = [t for t in past.columns if t in prior.index and prior[t] >= 0.5]
     own = "KEY"
@@ -98,11 +98,21 @@ def test_every_blended_number_is_prior_plus_weighted_deviation(blended):
         blended.explain("KEY", "theme:airlines")
 
 
-def test_explicit_figures_are_kept_unless_asked_and_then_say_so(graph, returns, blended):
-    explicit = blended.table[blended.table["prior_basis"] == "explicit"]
+def test_the_prior_is_point_in_time(graph, returns, blended):
+    # as of 2023, no company figure of the default graph (2024 annual reports) was published yet
+    assert blended.prior_graph.look_ahead_count == 0
+    assert (blended.table["prior_basis"] != "explicit").all()
+    ahead = blend_exposures(graph, returns, as_of=AS_OF, themes=["theme:banks"], point_in_time="look-ahead")
+    assert ahead.prior_graph.look_ahead_count > 0 and (ahead.table["prior_basis"] == "explicit").any()
+
+
+def test_explicit_figures_are_kept_unless_asked_and_then_say_so(graph, returns):
+    late = "2025-06-02"
+    kept = blend_exposures(graph, returns, as_of=late, themes=["theme:banks"])
+    explicit = kept.table[kept.table["prior_basis"] == "explicit"]
     assert len(explicit) and not explicit["used"].any()
-    assert blended.table.loc[blended.table["used"], "prior_basis"].isin(["industry default", "roll-up"]).all()
-    both = blend_exposures(graph, returns, as_of=AS_OF, explicit="blend", themes=["theme:banks"])
+    assert kept.table.loc[kept.table["used"], "prior_basis"].isin(["industry default", "roll-up"]).all()
+    both = blend_exposures(graph, returns, as_of=late, explicit="blend", themes=["theme:banks"])
     replaced = both.table[both.table["prior_basis"] == "explicit"]
     assert replaced["used"].all() and replaced["note"].str.startswith("replaces the explicit company figure").all()
 

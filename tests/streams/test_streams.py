@@ -169,12 +169,13 @@ def test_portfolio_exposure_series_uses_the_graph_of_each_day(graph, book):
     ]
     mapped = map_event_batch(dated, graph, as_of=True, portfolios=book)
     versions = mapped.events.set_index("event_id")["graph_version"]
-    assert versions["old"] == graph.as_of("2022-03-01").version
-    assert versions["new"] == graph.as_of("2025-03-01").version != versions["old"]
+    assert versions["old"] == graph.as_of("2022-03-01", strict=True).version
+    assert versions["new"] == graph.as_of("2025-03-01", strict=True).version != versions["old"]
+    assert mapped.events["look_ahead_count"].tolist() == [0, 0]
     old_tickers = set(mapped.impacts.loc[mapped.impacts["event_id"] == "old", "ticker"])
     new_tickers = set(mapped.impacts.loc[mapped.impacts["event_id"] == "new", "ticker"])
     assert "AJRD" in old_tickers and "AJRD" not in new_tickers
-    direct = map_event_batch(dated[:1], graph.as_of("2022-03-01"), portfolios=book)
+    direct = map_event_batch(dated[:1], graph.as_of("2022-03-01", strict=True), portfolios=book)
     mine = mapped.impacts[mapped.impacts["event_id"] == "old"].reset_index(drop=True)
     pd.testing.assert_frame_equal(mine, direct.impacts, check_exact=False, rtol=0, atol=1e-12)
     series = event_exposure_series(dated, book, graph, freq="D")
