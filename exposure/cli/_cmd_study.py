@@ -43,6 +43,9 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
     study.add_argument("--tickers", nargs="+", metavar="TICKER", help="securities to study (default every priced one)")
     study.add_argument("--top", type=int_at_least(1, 10),
                        help="compare the graph's top N mapped securities with the rest")
+    study.add_argument("--point-in-time", choices=["strict", "look-ahead", "current"], default="strict",
+                       help="with --top, map each event with the graph as of its day: 'strict' (default) without "
+                            "exposure figures published later, 'look-ahead' with them, 'current': today's graph")
     study.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format")
     add_csv_raw(study)
     return {"study": _run}
@@ -110,10 +113,11 @@ def _run(args) -> int:
     comparisons = []
     if args.top:
         from exposure.impact import map_events
+        from exposure.studies import graph_of_day
 
         dated = [e for e in events if e.published_at is not None]
-        impacts = map_events(dated, graph)
         for event in dated:
+            impacts = map_events(event, graph_of_day(graph, event, args.point_in_time))
             comparison = mapped_vs_unmapped(event, returns, impacts=impacts, top=args.top, universe=tickers,
                                             **settings)
             comparisons.append(comparison)

@@ -25,6 +25,7 @@ from exposure.studies._validate import (
     CalibrationWarning,
     MappedComparison,
     calibrate,
+    graph_of_day,
     mapped_vs_unmapped,
     sensitivity_bps,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "factor_betas",
     "gpr_betas",
     "gpr_changes",
+    "graph_of_day",
     "load_gpr",
     "mapped_vs_unmapped",
     "ols",

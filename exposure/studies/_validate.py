@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Literal
 
 import numpy as np
@@ -13,7 +14,7 @@ from scipy import stats
 
 from exposure.errors import ArgumentError, DataError, ExposureWarning
 from exposure.events import Event
-from exposure.graph import KnowledgeGraph
+from exposure.graph import KnowledgeGraph, default_graph, strict_policy
 from exposure.impact import EventImpacts, map_events
 from exposure.studies._eventstudy import EventStudyResult, event_study
 
@@ -67,9 +68,13 @@ def mapped_vs_unmapped(
     top: int = 10,
     impacts: EventImpacts | None = None,
     universe: Iterable[str] | None = None,
+    point_in_time: str = "strict",
     **study: object,
 ) -> MappedComparison:
     """Compare the CARs of ``event``'s top-``top`` impacted priced securities with the rest.
+
+    The event is mapped with the graph as of its publication day (UTC), strictly point in time by
+    default: no exposure figure published after that day is used.
 
     Parameters
     ----------
@@ -84,6 +89,9 @@ def mapped_vs_unmapped(
         Mapped group: the ``top`` securities by absolute score among those with a computed CAR.
     impacts : EventImpacts, optional
         Already mapped impacts containing ``event``.
+    point_in_time : {"strict", "look-ahead", "current"}, default "strict"
+        The as-of graph without figures published later, with them (counted in the impacts'
+        ``look_ahead_count``), or the graph as given.
     **study
         Passed to :func:`event_study` (``market``, ``model``, ``window``, ``estimation``, ``gap``).
 
@@ -91,7 +99,8 @@ def mapped_vs_unmapped(
     -------
     MappedComparison
     """
-    impacts = impacts or map_events(event, graph)
+    if impacts is None:
+        impacts = map_events(event, graph_of_day(graph or default_graph(), event, point_in_time))
     scores = impacts.matrix.loc[event.id]
     market = study.get("market")
     tickers = list(universe) if universe is not None else [c for c in returns.columns if c != market]
@@ -116,6 +125,22 @@ def mapped_vs_unmapped(
         ranks = stats.mannwhitneyu(a, b, alternative="two-sided")
         out["u_ranksum"], out["p_ranksum"] = float(ranks.statistic), float(ranks.pvalue)
     return MappedComparison(event.id, mapped, unmapped, out, result)
+
+
+def graph_of_day(graph: KnowledgeGraph, event: Event, point_in_time: str = "strict") -> KnowledgeGraph:
+    """The graph as of ``event``'s publication day (UTC) under ``point_in_time``; ``"current"``: ``graph``.
+
+    >>> import exposure as ex
+    >>> event = ex.Event(id="e", headline="Fed raises rates", published_at="2022-06-15T18:00:00Z")
+    >>> graph_of_day(ex.default_graph(), event).look_ahead_count
+    0
+    """
+    if point_in_time == "current":
+        return graph
+    if event.published_at is None:
+        raise ArgumentError(f"event {event.id!r} has no published_at", where=event.id, field="published_at",
+                            fix="give the publication time, or use point_in_time='current'")
+    return graph.as_of(event.published_at.astimezone(UTC).date(), strict=strict_policy(point_in_time))
 
 
 @dataclass(frozen=True)
