@@ -37,6 +37,17 @@ def test_mapped_names_beat_the_rest_on_the_invasion(graph, us_returns):
     assert comparison.to_dict()["mapped"][0]["ticker"] in comparison.mapped["ticker"].tolist()
 
 
+def test_the_mapping_is_point_in_time_unless_asked(graph, us_returns):
+    settings = dict(top=10, market="SPY", window=(0, 5), estimation=250, gap=10)
+    strict = mapped_vs_unmapped(INVASION_EVENT, us_returns, graph, **settings)
+    today = mapped_vs_unmapped(INVASION_EVENT, us_returns, graph, point_in_time="current", **settings)
+    day = ex.studies.graph_of_day(graph, INVASION_EVENT)
+    assert day.dated == "2022-02-24" and day.look_ahead_count == 0
+    expected = ex.map_events(INVASION_EVENT, day).matrix.loc["invasion"]
+    assert np.allclose(strict.mapped["score"], expected[strict.mapped["ticker"]])
+    assert not strict.mapped["score"].equals(today.mapped["score"])   # 2024 figures change the scores
+
+
 def _study_frame(cars):
     return type("S", (), {"results": pd.DataFrame(cars, columns=["event_id", "ticker", "car"])})()
 
