@@ -10,23 +10,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_example_script_runs(capsys, monkeypatch):
-    monkeypatch.setattr(sys, "argv", ["map_and_score.py"])
+@pytest.mark.parametrize(("script", "expected"), [
+    ("map_and_score.py", ["Poland shoots down Russian drones", "event sensitivity"]),
+    ("blend_exposures.py", ["ZION / theme:banks", "distinct scores among those names"]),
+])
+def test_example_script_runs(script, expected, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "argv", [script])
     with pytest.raises(SystemExit) as done:
-        runpy.run_path(str(ROOT / "examples" / "map_and_score.py"), run_name="__main__")
+        runpy.run_path(str(ROOT / "examples" / script), run_name="__main__")
     assert done.value.code == 0
     out = capsys.readouterr().out
-    assert "Poland shoots down Russian drones" in out
-    assert "event sensitivity" in out
-
-
-def test_blend_example_runs(capsys, monkeypatch):
-    monkeypatch.setattr(sys, "argv", ["blend_exposures.py"])
-    with pytest.raises(SystemExit) as done:
-        runpy.run_path(str(ROOT / "examples" / "blend_exposures.py"), run_name="__main__")
-    assert done.value.code == 0
-    out = capsys.readouterr().out
-    assert "ZION / theme:banks" in out and "distinct scores among those names" in out
+    for text in expected:
+        assert text in out
 
 
 @pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
