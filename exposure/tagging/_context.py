@@ -19,12 +19,12 @@ Two rules keep the graph linear while reading a little more than single words:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from itertools import repeat
 
 from exposure.tagging._gazetteer import Mention
-from exposure.tagging._normalize import TOKEN, normalize_token
+from exposure.tagging._normalize import TOKEN, normalize_token, token_starts
 
 # Finds what r"(?<=[.!?])\s+|\n\s*\n" finds (the first group, when set, is its span), written to
 # begin with one of four characters so that the regex engine skips straight to them.
@@ -137,6 +137,29 @@ def clause_direction(text: str, start: int, end: int, position: int) -> int:
     return 0 if number is None else sentence_direction(text[bounds[number]:bounds[number + 1]])
 
 
+class _Tokens:
+    """Every token of a text, read once: as written, folded, and where each starts and ends.
+
+    >>> tokens = _Tokens("Oil rose; airlines' shares fell")
+    >>> tokens.folded, tokens.within(10, 31), tokens.within(12, 31)
+    (['oil', 'rose', 'airline', 'share', 'fell'], range(2, 5), None)
+    """
+
+    def __init__(self, text: str) -> None:
+        self.words, self.starts = token_starts(text)
+        self.ends = [start + len(word) for start, word in zip(self.starts, self.words)]
+        self.folded = list(map(_FOLDS.__getitem__, self.words))
+
+    def within(self, start: int, end: int) -> range | None:
+        """Numbers of the tokens of ``text[start:end]``, or None when the span cuts a token (a
+        clause may end inside "while's"): the span's own tokens are then not all tokens of the text."""
+        first = bisect_left(self.starts, start)
+        stop = bisect_right(self.ends, end)
+        if (first > 0 and self.ends[first - 1] > start) or (stop < len(self.starts) and self.starts[stop] < end):
+            return None
+        return range(first, stop)
+
+
 class _Sentences:
     """What the context rules read of one text, each part worked out at most once and shared.
 
@@ -184,6 +207,7 @@ class _Sentences:
         self._folded: dict[tuple[int, int], list[str]] = {}
         self._words: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         self._directions: dict[tuple[int, int], int] = {}
+        self._tokens: _Tokens | None = None
         cls._last = self
         return self
 
@@ -200,19 +224,42 @@ class _Sentences:
         bounds = self._bounds[number]
         return bounds[clause], bounds[clause + 1]
 
+    @property
+    def tokens(self) -> _Tokens:
+        """Every token of the text (read on first use)."""
+        if self._tokens is None:
+            self._tokens = _Tokens(self.text)
+        return self._tokens
+
+    def columns(self, start: int, end: int) -> tuple[list[int], list[int], list[str]]:
+        """Starts, ends and folded forms of the tokens of ``text[start:end]``."""
+        tokens = self.tokens
+        within = tokens.within(start, end)
+        if within is None:
+            found = list(TOKEN.finditer(self.text, start, end))
+            return [m.start() for m in found], [m.end() for m in found], [_FOLDS[m.group()] for m in found]
+        first, stop = within.start, within.stop
+        return tokens.starts[first:stop], tokens.ends[first:stop], tokens.folded[first:stop]
+
     def folded(self, start: int, end: int) -> list[str]:
         """Folded forms of the tokens of ``text[start:end]``, read once per span."""
         found = self._folded.get((start, end))
         if found is None:
-            found = self._folded[start, end] = list(map(_FOLDS.__getitem__, TOKEN.findall(self.text, start, end)))
+            found = self._folded[start, end] = self.folded_once(start, end)
         return found
+
+    def folded_once(self, start: int, end: int) -> list[str]:
+        """``folded`` for a span read only once (not kept)."""
+        within = self.tokens.within(start, end)
+        if within is None:
+            return list(map(_FOLDS.__getitem__, TOKEN.findall(self.text, start, end)))
+        return self.tokens.folded[within.start:within.stop]
 
     def words(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """``(start, end, folded word)`` of the tokens of ``text[start:end]``, read once per span."""
         found = self._words.get((start, end))
         if found is None:
-            spans = TOKEN.finditer(self.text, start, end)
-            found = self._words[start, end] = [(*m.span(), word) for m, word in zip(spans, self.folded(start, end))]
+            found = self._words[start, end] = list(zip(*self.columns(start, end)))
         return found
 
     def clause_direction(self, number: int, position: int) -> int:

@@ -52,12 +52,11 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from exposure.tagging._context import _folded, _Sentences
+from exposure.tagging._context import _Sentences
 from exposure.tagging._fortune import (
     MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, default_lexicon, longest_match, phrase_parts,
 )
 from exposure.tagging._gazetteer import Mention
-from exposure.tagging._normalize import TOKEN
 
 REACH = 10
 SHORTFALL = ("less than expected", "less than forecast", "smaller than expected", "fewer than expected",
@@ -272,17 +271,15 @@ def read_event_types(
     needs = lexicon.needs or {}
     head_kind = lexicon.head_kind or {}
     for number, (start, end) in enumerate(sentences.spans):
-        tokens = list(TOKEN.finditer(text, start, end))
-        words = [_folded(m.group(0)) for m in tokens]
-        kinds = [head_kind.get(word, 0) for word in words]
-        if not any(kinds):
+        words = sentences.folded(start, end)
+        if head_kind.keys().isdisjoint(words):
             continue
+        kinds = [head_kind.get(word, 0) for word in words]
         named = {mentions[i].concept for i in by_sentence.get(number, ())}
         if not any(kind == _FIRES and (needs[word] is None or needs[word] & named)
                    for word, kind in zip(words, kinds)):
             continue
-        starts = [m.start() for m in tokens]
-        ends = [m.end() for m in tokens]
+        starts, ends, _ = sentences.columns(start, end)
         heads = [i for i, kind in enumerate(kinds) if kind]
         occurrences = _occurrences(text, starts, ends, words, heads, lexicon)
         if not occurrences:

@@ -71,9 +71,55 @@ def _singular(word: str) -> str:
     return word[:-1]
 
 
+def pieces_of(text: str) -> list[str]:
+    """The text cut at every ASCII character that never belongs to a token (one piece per cut, so
+    piece ``j`` starts after the pieces before it and ``j`` cuts); every token lies in one piece.
+
+    >>> pieces_of("air-defence,  NATO's")
+    ['air', 'defence', '', '', "NATO's"]
+    """
+    if text.isascii():
+        return text.translate(ASCII_SEPARATORS).split(" ")
+    return text.encode("utf-8", "surrogatepass").translate(SEPARATORS).decode("utf-8", "surrogatepass").split(" ")
+
+
+def token_starts(text: str) -> tuple[list[str], list[int]]:
+    """The tokens of a text and where each starts: what ``TOKEN.finditer`` finds, found faster.
+
+    ASCII characters that never belong to a token become spaces and the text is split there (in
+    C); a piece of letters and digits only (``str.isalnum``, the very characters of ``[^\\W_]``)
+    is one token, and only the other pieces (with an apostrophe or non-ASCII punctuation) are
+    read by ``TOKEN``.
+
+    Examples
+    --------
+    >>> token_starts("NATO's air-defence, 2 'drones'")
+    (["NATO's", 'air', 'defence', '2', 'drones'], [0, 7, 11, 20, 23])
+    """
+    words: list[str] = []
+    starts: list[int] = []
+    position = 0
+    for piece in pieces_of(text):
+        if piece.isalnum():
+            words.append(piece)
+            starts.append(position)
+        elif piece:
+            for match in TOKEN.finditer(text, position, position + len(piece)):
+                words.append(match.group())
+                starts.append(match.start())
+        position += len(piece) + 1
+    return words, starts
+
+
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """Word tokens of a text with their character spans: ``[(token, start, end), ...]``.
 
     Hyphens and punctuation separate tokens, so "counter-drone" and "counter drone" match alike.
     """
     return [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+SEPARATORS = bytes(  # UTF-8 bytes: ASCII characters that never belong to a token become spaces
+    c if c >= 0x80 or chr(c) == "'" or TOKEN.fullmatch(chr(c)) else ord(" ") for c in range(256)
+)
+ASCII_SEPARATORS = {c: " " for c in range(128) if SEPARATORS[c] == ord(" ")}

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from exposure.tagging import _context, _gazetteer, sentence_spans
 from exposure.tagging._context import _CLAUSE_BREAK, _Sentences
-from exposure.tagging._normalize import TOKEN, normalize_token
+from exposure.tagging._normalize import TOKEN, normalize_token, token_starts
 
 # The patterns as first written; the package spells them to run faster.
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
@@ -32,6 +32,13 @@ def _reference_sentence_spans(text):
 def test_fast_patterns_find_what_the_first_ones_found(text):
     assert sentence_spans(text) == _reference_sentence_spans(text)
     assert [m.span() for m in _CLAUSE_BREAK.finditer(text)] == [m.span() for m in CLAUSE_BREAK.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["-", "ü", "—", "“", "_", "\ud800", "Ⅻ", "²"]), max_size=40).map("".join))
+def test_tokens_split_in_c_are_the_tokens_of_the_pattern(text):
+    words, starts = token_starts(text)
+    assert list(zip(words, starts)) == [(m.group(), m.start()) for m in TOKEN.finditer(text)]
 
 
 def test_the_stages_of_one_text_share_one_reading():
