@@ -231,6 +231,12 @@ class _Sentences:
             self._tokens = _Tokens(self.text)
         return self._tokens
 
+    def token_range(self, number: int) -> range:
+        """Numbers of the tokens of sentence ``number`` (sentences end at white space, so never inside a token)."""
+        start, end = self.spans[number]
+        tokens = self.tokens
+        return range(bisect_left(tokens.starts, start), bisect_right(tokens.ends, end))
+
     def columns(self, start: int, end: int) -> tuple[list[int], list[int], list[str]]:
         """Starts, ends and folded forms of the tokens of ``text[start:end]``."""
         tokens = self.tokens
@@ -247,6 +253,22 @@ class _Sentences:
         if found is None:
             found = self._folded[start, end] = self.folded_once(start, end)
         return found
+
+    def first_folded(self, start: int, end: int, count: int) -> list[str]:
+        """``folded(start, end)[:count]``, not kept; ``start`` is not inside a token."""
+        tokens = self.tokens
+        first = bisect_left(tokens.starts, start)
+        if first + count <= len(tokens.ends) and tokens.ends[first + count - 1] <= end:
+            return tokens.folded[first:first + count]
+        return self.folded_once(start, end)[:count]
+
+    def last_folded(self, start: int, end: int, count: int) -> list[str]:
+        """``folded(start, end)[-count:]``, not kept; ``end`` is not inside a token."""
+        tokens = self.tokens
+        stop = bisect_right(tokens.ends, end)
+        if stop >= count and tokens.starts[stop - count] >= start:
+            return tokens.folded[stop - count:stop]
+        return self.folded_once(start, end)[-count:]
 
     def folded_once(self, start: int, end: int) -> list[str]:
         """``folded`` for a span read only once (not kept)."""

@@ -171,8 +171,10 @@ class SenseList:
         kept: list[Mention] = []
         sentences = None
         for mention in mentions:
-            for sense in self.rows_for(mention.concept) if mention.start >= 0 else ():
-                if sense.alias is not None and _fold_cached(mention.text) != sense.alias:
+            rows = self.rows_for(mention.concept) if mention.start >= 0 else ()
+            alias = _fold_cached(mention.text) if rows else None
+            for sense in rows:
+                if sense.alias is not None and alias != sense.alias:
                     continue
                 sentences = sentences or _Sentences(text)
                 words = _window(sentences, mention.start, mention.end, sense.side, sense.within)
@@ -198,9 +200,9 @@ def _window(sentences: _Sentences, start: int, end: int, side: str, within: int)
     before: list[str] = []
     after: list[str] = []
     if side in ("before", "around"):
-        before = sentences.folded_once(max(0, start - reach), start)[-within:]
+        before = sentences.last_folded(max(0, start - reach), start, within)
     if side in ("after", "around"):
-        after = sentences.folded_once(end, min(end + reach, len(sentences.text)))[:within]
+        after = sentences.first_folded(end, end + reach, within)
     return [*before, "\x00", *after]
 
 
