@@ -78,17 +78,26 @@ class TriggersAt:
         self.triggers = tuple(triggers)
         self.patterns = tuple(dict.fromkeys(trigger.parts for trigger in self.triggers))
         self.pattern_of = tuple(self.patterns.index(trigger.parts) for trigger in self.triggers)
+        # A pattern's second word lies among the GAP + 1 words after the first: most patterns are
+        # ruled out by that test alone, and where no longer pattern can match, the one-word
+        # triggers are the answer.
+        self.second = tuple(_second_word(parts) for parts in self.patterns)
+        self.seconds = frozenset(word for word in self.second if word is not None)
+        self.one_word = tuple(t for t in self.triggers if len(t.parts) == 1 and len(t.parts[0]) == 1)
+        self.by_second = all(second is not None or len(parts) == len(parts[0]) == 1
+                             for parts, second in zip(self.patterns, self.second))
 
-    def longest(self, words: Sequence[str], i: int) -> tuple[int | None, list[Trigger]]:
+    def longest(self, words: Sequence[str], i: int) -> tuple[int | None, Sequence[Trigger]]:
         """The last word of the longest trigger matched at word ``i``, and every trigger that long,
-        in their order (``None, []`` when none matches)."""
-        if len(self.patterns) == 1:
-            last = _match(self.patterns[0], words, i)
-            return (None, []) if last is None else (last, list(self.triggers))
-        lasts = [_match(parts, words, i) for parts in self.patterns]
+        in their order (``None, ()`` when none matches)."""
+        ahead = words[i + 1:i + 2 + GAP]
+        if self.by_second and self.seconds.isdisjoint(ahead):
+            return (i, self.one_word) if self.one_word else (None, ())
+        lasts = [_match(parts, words, i) if second is None or second in ahead else None
+                 for parts, second in zip(self.patterns, self.second)]
         longest = max((last for last in lasts if last is not None), default=None)
         if longest is None:
-            return None, []
+            return None, ()
         return longest, [t for t, pattern in zip(self.triggers, self.pattern_of) if lasts[pattern] == longest]
 
 
@@ -142,6 +151,11 @@ def phrase_parts(phrase: str) -> tuple[tuple[str, ...], ...]:
     (('cut',), ('guidance',))
     """
     return tuple(tuple(normalize_token(w) for w in TOKEN.findall(part)) for part in phrase.split(".."))
+
+
+def _second_word(parts: tuple[tuple[str, ...], ...]) -> str | None:
+    words = [word for part in parts for word in part]
+    return words[1] if len(words) > 1 else None
 
 
 def _match(parts: tuple[tuple[str, ...], ...], words: Sequence[str], i: int) -> int | None:
@@ -216,7 +230,7 @@ def _read_words(text: str, found: Sequence[tuple[int, int, str]], lexicon: Fortu
     i = 0
     while i < len(words):
         candidates = heads.get(words[i])
-        last, matched = (None, []) if candidates is None else candidates.longest(words, i)
+        last, matched = (None, ()) if candidates is None else candidates.longest(words, i)
         if last is None:
             i += 1
             continue

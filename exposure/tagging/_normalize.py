@@ -78,8 +78,7 @@ def pieces_of(text: str) -> list[str]:
     >>> pieces_of("air-defence,  NATO's")
     ['air', 'defence', '', '', "NATO's"]
     """
-    if text.isascii():
-        return text.translate(ASCII_SEPARATORS).split(" ")
+    # bytes.translate is a table lookup per byte; a separator is one byte, so characters keep their places
     return text.encode("utf-8", "surrogatepass").translate(SEPARATORS).decode("utf-8", "surrogatepass").split(" ")
 
 
@@ -122,4 +121,3 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
 SEPARATORS = bytes(  # UTF-8 bytes: ASCII characters that never belong to a token become spaces
     c if c >= 0x80 or chr(c) == "'" or TOKEN.fullmatch(chr(c)) else ord(" ") for c in range(256)
 )
-ASCII_SEPARATORS = {c: " " for c in range(128) if SEPARATORS[c] == ord(" ")}
