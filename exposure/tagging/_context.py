@@ -208,6 +208,7 @@ class _Sentences:
         self._words: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         self._directions: dict[tuple[int, int], int] = {}
         self._tokens: _Tokens | None = None
+        self._breaks: list[int] | None = None
         cls._last = self
         return self
 
@@ -215,9 +216,18 @@ class _Sentences:
         """``(sentence, clause)`` numbers of the clause of sentence ``number`` holding ``position``."""
         bounds = self._bounds.get(number)
         if bounds is None:
-            bounds = self._bounds[number] = _clause_bounds(self.text, *self.spans[number])
+            bounds = self._bounds[number] = self._sentence_clause_bounds(number)
         clause = _clause_at(bounds, position)
         return None if clause is None else (number, clause)
+
+    def _sentence_clause_bounds(self, number: int) -> list[int]:
+        """``_clause_bounds`` of sentence ``number``, from one pass over the whole text: sentences
+        are cut at white space, so a break word or mark never straddles one."""
+        if self._breaks is None:
+            self._breaks = [match.end() for match in _CLAUSE_BREAK.finditer(self.text)]
+        start, end = self.spans[number]
+        breaks = self._breaks
+        return [start, *breaks[bisect_right(breaks, start):bisect_right(breaks, end)], end]
 
     def clause_span(self, number: int, clause: int) -> tuple[int, int]:
         """Character span of a clause found by ``clause_key``."""
@@ -237,15 +247,16 @@ class _Sentences:
         tokens = self.tokens
         return range(bisect_left(tokens.starts, start), bisect_right(tokens.ends, end))
 
-    def columns(self, start: int, end: int) -> tuple[list[int], list[int], list[str]]:
-        """Starts, ends and folded forms of the tokens of ``text[start:end]``."""
+    def columns(self, start: int, end: int) -> tuple[list[int], list[int], list[str], list[str]]:
+        """Starts, ends, written and folded forms of the tokens of ``text[start:end]``."""
         tokens = self.tokens
         within = tokens.within(start, end)
         if within is None:
             found = list(TOKEN.finditer(self.text, start, end))
-            return [m.start() for m in found], [m.end() for m in found], [_FOLDS[m.group()] for m in found]
+            written = [m.group() for m in found]
+            return [m.start() for m in found], [m.end() for m in found], written, [_FOLDS[w] for w in written]
         first, stop = within.start, within.stop
-        return tokens.starts[first:stop], tokens.ends[first:stop], tokens.folded[first:stop]
+        return tokens.starts[first:stop], tokens.ends[first:stop], tokens.words[first:stop], tokens.folded[first:stop]
 
     def folded(self, start: int, end: int) -> list[str]:
         """Folded forms of the tokens of ``text[start:end]``, read once per span."""
@@ -281,7 +292,8 @@ class _Sentences:
         """``(start, end, folded word)`` of the tokens of ``text[start:end]``, read once per span."""
         found = self._words.get((start, end))
         if found is None:
-            found = self._words[start, end] = list(zip(*self.columns(start, end)))
+            starts, ends, _, folded = self.columns(start, end)
+            found = self._words[start, end] = list(zip(starts, ends, folded))
         return found
 
     def clause_direction(self, number: int, position: int) -> int:

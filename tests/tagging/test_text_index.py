@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exposure.tagging import _context, _gazetteer, sentence_spans
-from exposure.tagging._context import _CLAUSE_BREAK, _Sentences
+from exposure.tagging._context import _CLAUSE_BREAK, _clause_bounds, _Sentences
 from exposure.tagging._normalize import TOKEN, normalize_token, token_starts
 
 # The patterns as first written; the package spells them to run faster.
@@ -39,6 +39,16 @@ def test_fast_patterns_find_what_the_first_ones_found(text):
 def test_tokens_split_in_c_are_the_tokens_of_the_pattern(text):
     words, starts = token_starts(text)
     assert list(zip(words, starts)) == [(m.group(), m.start()) for m in TOKEN.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_clauses_cut_from_one_pass_over_the_text_are_those_of_each_sentence(text):
+    sentences = _Sentences(text)
+    for number, span in enumerate(sentences.spans):
+        assert sentences._sentence_clause_bounds(number) == _clause_bounds(text, *span)
+        tokens = sentences.tokens
+        assert tokens.within(*span) == sentences.token_range(number)
 
 
 def test_the_stages_of_one_text_share_one_reading():
