@@ -22,6 +22,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from itertools import repeat
+from operator import add
 
 from exposure.tagging._gazetteer import Mention
 from exposure.tagging._normalize import TOKEN, normalize_token, token_starts
@@ -147,7 +148,7 @@ class _Tokens:
 
     def __init__(self, text: str) -> None:
         self.words, self.starts = token_starts(text)
-        self.ends = [start + len(word) for start, word in zip(self.starts, self.words)]
+        self.ends = list(map(add, self.starts, map(len, self.words)))
         self.folded = list(map(_FOLDS.__getitem__, self.words))
 
     def within(self, start: int, end: int) -> range | None:

@@ -52,6 +52,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress, count
 from typing import NamedTuple
 
 from exposure.tagging._context import _Sentences
@@ -278,9 +279,8 @@ def read_event_types(
     head_kind = lexicon.head_kind or {}
     tokens = sentences.tokens
     heads_of: dict[int, list[int]] = {}
-    for i, word in enumerate(tokens.folded):
-        if word in head_kind:
-            heads_of.setdefault(sentences.number(tokens.starts[i]), []).append(i)
+    for i in compress(count(), map(head_kind.__contains__, tokens.folded)):  # the words that start a trigger
+        heads_of.setdefault(sentences.number(tokens.starts[i]), []).append(i)
     for number, heads in heads_of.items():
         named = {mentions[i].concept for i in by_sentence.get(number, ())}
         if not any(head_kind[word] == _FIRES and (needs[word] is None or needs[word] & named)

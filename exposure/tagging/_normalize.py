@@ -7,6 +7,8 @@ has to produce a real word ("defences" and "defenses" both become "defense").
 from __future__ import annotations
 
 import re
+from itertools import accumulate, compress, count
+from operator import add
 
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -95,19 +97,24 @@ def token_starts(text: str) -> tuple[list[str], list[int]]:
     >>> token_starts("NATO's air-defence, 2 'drones'")
     (["NATO's", 'air', 'defence', '2', 'drones'], [0, 7, 11, 20, 23])
     """
-    words: list[str] = []
-    starts: list[int] = []
-    position = 0
-    for piece in pieces_of(text):
+    pieces = pieces_of(text)
+    # piece j starts after the pieces before it and j separators
+    piece_starts = map(add, accumulate(map(len, pieces), initial=0), count())
+    words = list(filter(None, pieces))
+    starts = list(compress(piece_starts, pieces))
+    if all(map(str.isalnum, words)):
+        return words, starts
+    found_words: list[str] = []
+    found_starts: list[int] = []
+    for piece, start in zip(words, starts):
         if piece.isalnum():
-            words.append(piece)
-            starts.append(position)
-        elif piece:
-            for match in TOKEN.finditer(text, position, position + len(piece)):
-                words.append(match.group())
-                starts.append(match.start())
-        position += len(piece) + 1
-    return words, starts
+            found_words.append(piece)
+            found_starts.append(start)
+        else:
+            for match in TOKEN.finditer(text, start, start + len(piece)):
+                found_words.append(match.group())
+                found_starts.append(match.start())
+    return found_words, found_starts
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:

@@ -275,6 +275,8 @@ def operated_system_mentions(
     joined: dict[tuple[int, int], tuple[int, int]] = {}
     served: dict[str, frozenset[str]] = {}
     for number, group in sorted(by_sentence.items()):
+        if operated.keys().isdisjoint([mention.concept for mention in group]):
+            continue
         themes = sorted({m.concept: m for m in group if m.concept.startswith("theme:")}.items())
         named = {theme for theme, _ in themes}
         operators = []
