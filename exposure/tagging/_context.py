@@ -209,7 +209,6 @@ class _Sentences:
         self._words: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         self._directions: dict[tuple[int, int], int] = {}
         self._tokens: _Tokens | None = None
-        self._breaks: list[int] | None = None
         cls._last = self
         return self
 
@@ -222,13 +221,10 @@ class _Sentences:
         return None if clause is None else (number, clause)
 
     def _sentence_clause_bounds(self, number: int) -> list[int]:
-        """``_clause_bounds`` of sentence ``number``, from one pass over the whole text: sentences
-        are cut at white space, so a break word or mark never straddles one."""
-        if self._breaks is None:
-            self._breaks = [match.end() for match in _CLAUSE_BREAK.finditer(self.text)]
+        """``_clause_bounds`` of sentence ``number``, read in place: a sentence follows white space,
+        which the pattern's ``\\b`` reads as the start of a text would be read."""
         start, end = self.spans[number]
-        breaks = self._breaks
-        return [start, *breaks[bisect_right(breaks, start):bisect_right(breaks, end)], end]
+        return [start, *[match.end() for match in _CLAUSE_BREAK.finditer(self.text, start, end)], end]
 
     def clause_span(self, number: int, clause: int) -> tuple[int, int]:
         """Character span of a clause found by ``clause_key``."""
