@@ -15,15 +15,22 @@ seed article and the sample events, cycled), over the development set's events (
 texts: nothing of one text is reused for the next but the words' folded forms) and over one long
 generated article of real words and aliases (``tests/tagging/_texts.py``). Its figures are MB per
 second of wall time and of this process's CPU time: on a shared machine the CPU figure is the
-one-core speed.
+one-core speed. The same ``tag_event`` rows run, side by side, on the package as it was at the
+commits of ``BEFORE`` (taken out of git into a temporary folder, each version with its own default
+graph, in a child process); without the git history those rows are left out.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import io
+import json
 import os
 import re
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +44,11 @@ SIZES = {  # aliases, articles, previous n-gram scan, alias loop, regex, tag_eve
 }
 TARGET_MBPS = 20.0
 TAG_EVENT_TARGET_MBPS = 3.0  # issue 10: tagging keeps its speed
+BEFORE = {  # tag_event as it was: the reader before issue 10's reading rules, and before their speed-up
+    "before issue 10": "8f97365",
+    "issue 10 before speed-up": "c06366d",
+}
+ROOT = Path(__file__).resolve().parents[2]
 COMMON = (
     "the of and to in a is that for it as was with be by on not he this are or his from at which but have an "
     "they you were her she there been one all we their has would when more no if out so said what up its about "
@@ -233,6 +245,39 @@ def _tag_event_rows(repeat: int, article_words: int) -> list[dict]:
     return rows
 
 
+def _rows_at(commit: str, repeat: int, article_words: int) -> list[dict] | None:
+    """``_tag_event_rows`` run on the package as it was at ``commit`` (None without git history)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "exposure"], capture_output=True)
+    if archive.returncode != 0:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(folder)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([folder, str(ROOT)])}
+        child = subprocess.run([sys.executable, __file__, "--tag-event-rows", str(repeat), str(article_words)],
+                               env=env, capture_output=True, text=True)
+    if child.returncode != 0:
+        return None
+    return json.loads(child.stdout.splitlines()[-1])
+
+
+def _side_by_side(rows: list[dict], repeat: int, article_words: int) -> list[dict]:
+    """The current tag_event rows, each with the same row of every ``BEFORE`` commit beside it."""
+    before = {label: _rows_at(commit, repeat, article_words) for label, commit in BEFORE.items()}
+    out = []
+    for n, row in enumerate(rows):
+        then = [(label, found[n]) for label, found in before.items() if found]
+        if then:
+            row = {**row, "figure": row["figure"] + "; before: " + ", ".join(
+                f"{r['cpu_mbps']:.2f} MB/s CPU {label} ({BEFORE[label]})" for label, r in then)}
+            row.update({f"cpu_mbps {label}": r["cpu_mbps"] for label, r in then})
+        out.append(row)
+    for label, found in before.items():
+        out.extend({**r, "benchmark": f"{r['benchmark']} [{label}, {BEFORE[label]}]", "target": None, "met": None}
+                   for r in found or ())
+    return out
+
+
 def main(size: str = "full") -> list[dict]:
     n_aliases, n_articles, n_previous, n_loop, n_regex, repeat, article_words = SIZES[size]
     entries, articles = corpus(n_aliases, n_articles)
@@ -263,11 +308,14 @@ def main(size: str = "full") -> list[dict]:
     regex = GiantRegex(entries)
     regex_build_s = time.perf_counter() - start
     rows.append(_versus("giant regex", regex, gazetteer, articles[:n_regex], build_s=regex_build_s))
-    rows.extend(_tag_event_rows(repeat, article_words))
+    rows.extend(_side_by_side(_tag_event_rows(repeat, article_words), repeat, article_words))
     return rows
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--tag-event-rows"]:  # a child of _rows_at
+        print(json.dumps(_tag_event_rows(int(sys.argv[2]), int(sys.argv[3]))))
+        sys.exit(0)
     for r in main(sys.argv[1] if len(sys.argv) > 1 else "full"):
         peer = "" if r["peer"] is None else f" | {r['peer']} {r['peer_s']:.3f}s, ratio {r['ratio']:.1f}x"
         target = "" if r["target"] is None else f" | target {r['target']}, met {r['met']}"
