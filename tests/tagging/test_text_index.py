@@ -51,6 +51,22 @@ def test_clauses_cut_from_one_pass_over_the_text_are_those_of_each_sentence(text
         assert tokens.within(*span) == sentences.token_range(number)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join), st.data())
+def test_words_beside_a_mention_are_those_of_the_window(text, data):
+    sentences = _Sentences(text)
+    tokens = sentences.tokens
+    position = data.draw(st.sampled_from(sorted({0, len(text), *tokens.starts, *tokens.ends})))
+    reach, count = data.draw(st.integers(0, 40)), data.draw(st.integers(1, 5))
+    before = max(0, position - reach)
+
+    def expected(start, end):
+        return [normalize_token(word) for word in TOKEN.findall(text, start, end)]
+
+    assert sentences.first_folded(position, position + reach, count) == expected(position, position + reach)[:count]
+    assert sentences.last_folded(before, position, count) == expected(before, position)[-count:]
+
+
 def test_the_stages_of_one_text_share_one_reading():
     text = "Oil rose. Airlines cancelled routes, but banks rose."
     sentences = _Sentences(text)
