@@ -156,7 +156,7 @@ class _RoleClause:
         return role, self.words[index]
 
 
-_TRIGGER_KINDS = ("attack", "attack_if_aimed", "defence", "procurement")
+_TRIGGER_KINDS = frozenset({"attack", "attack_if_aimed", "defence", "procurement"})
 
 
 def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleClause:
@@ -173,7 +173,7 @@ def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleCl
     """
     starts, _, words, folded = _Sentences(text).columns(start, end)
     kinds = list(map(lexicon.kinds.get, folded))
-    if not any(kind in _TRIGGER_KINDS for kind in kinds if kind is not None):
+    if _TRIGGER_KINDS.isdisjoint(kinds):
         return _RoleClause(words, folded, [], [], [], [], lexicon)
     marks = [(i, kind) for i, kind in enumerate(kinds) if kind is not None]
     last_aim = max((i for i, kind in marks if kind in ("target", "agent")), default=-1)
