@@ -30,8 +30,7 @@ mentions of listed concepts are read, each over a bounded window of words.
 
 Examples
 --------
->>> from exposure.tagging._context import _Sentences
-from exposure.tagging._gazetteer import Mention
+>>> from exposure.tagging._gazetteer import Mention
 >>> senses = default_senses()
 >>> text = "The US set a 10% tariff on all imports and much higher rates for dozens of countries."
 >>> found = [Mention("theme:interest-rates", "rates", 55, 60, 0.2)]
