@@ -14,8 +14,8 @@ less work than ours. Full ``tag_event`` runs on the default graph over the bundl
 seed article and the sample events, cycled), over the development set's events (134 distinct
 texts: nothing of one text is reused for the next but the words' folded forms) and over one long
 generated article of real words and aliases (``tests/tagging/_texts.py``). Its figures are MB per
-second of wall time and of this process's CPU time: on a shared machine the CPU figure is the
-one-core speed. The same ``tag_event`` rows run, side by side, on the package as it was at the
+second of wall time and of this process's CPU time, the best of three passes: on a shared machine
+the CPU figure is the one-core speed. The same ``tag_event`` rows run, side by side, on the package as it was at the
 commits of ``BEFORE`` (taken out of git into a temporary folder, each version with its own default
 graph, in a child process); without the git history those rows are left out.
 """
@@ -153,6 +153,13 @@ def _timed_cpu(function, texts: list[str]) -> tuple[float, float, list]:
     return time.perf_counter() - wall, time.process_time() - cpu, out
 
 
+def _best_cpu(function, texts: list[str], runs: int = 3) -> tuple[float, float, list]:
+    """``_timed_cpu`` run ``runs`` times, the fastest wall and CPU times kept: on a shared machine a
+    single pass measures the neighbours' load as much as the code."""
+    timings = [_timed_cpu(function, texts) for _ in range(runs)]
+    return min(t[0] for t in timings), min(t[1] for t in timings), timings[-1][2]
+
+
 def _reference_class():
     path = Path(__file__).resolve().parents[1] / "tagging" / "test_gazetteer_automaton.py"
     spec = importlib.util.spec_from_file_location("reference_gazetteer", path)
@@ -221,7 +228,7 @@ def _tag_event_rows(repeat: int, article_words: int) -> list[dict]:
     gazetteer = Gazetteer.from_graph(graph)
     texts = [e.text for e in events]
     mb = _megabytes(texts)
-    tag_s, tag_cpu_s, _ = _timed_cpu(lambda e: tag_event(e, graph), events)
+    tag_s, tag_cpu_s, _ = _best_cpu(lambda e: tag_event(e, graph), events)
     find_s, _ = _timed(gazetteer.find, texts)
     rows = [_row("tag_event, default graph", f"{len(events)} events ({mb:.1f} MB)", tag_s,
                  f"{mb / tag_s:.2f} MB/s wall, {mb / tag_cpu_s:.2f} MB/s CPU (find alone {mb / find_s:.1f} MB/s)",
@@ -231,14 +238,14 @@ def _tag_event_rows(repeat: int, article_words: int) -> list[dict]:
 
     dev = load_dev_set().events * max(1, repeat // 15)
     mb = _megabytes([e.text for e in dev])
-    dev_s, dev_cpu_s, _ = _timed_cpu(lambda e: tag_event(e, graph), dev)
+    dev_s, dev_cpu_s, _ = _best_cpu(lambda e: tag_event(e, graph), dev)
     rows.append(_row("tag_event, development set", f"{len(dev)} events ({mb:.1f} MB)", dev_s,
                      f"{mb / dev_s:.2f} MB/s wall, {mb / dev_cpu_s:.2f} MB/s CPU", mbps=mb / dev_s,
                      cpu_mbps=mb / dev_cpu_s))
 
     article = ex.Event(headline="A long article", body=long_article(article_words))
     mb = _megabytes([article.text])
-    long_s, long_cpu_s, (tagged,) = _timed_cpu(lambda e: tag_event(e, graph), [article])
+    long_s, long_cpu_s, (tagged,) = _best_cpu(lambda e: tag_event(e, graph), [article])
     rows.append(_row(f"tag_event, {article_words:,}-word article", f"1 event ({mb:.1f} MB)", long_s,
                      f"{mb / long_s:.2f} MB/s wall, {mb / long_cpu_s:.2f} MB/s CPU", mbps=mb / long_s,
                      cpu_mbps=mb / long_cpu_s, mentions=len(tagged.mentions)))
