@@ -14,10 +14,11 @@ less work than ours. Full ``tag_event`` runs on the default graph over the bundl
 seed article and the sample events, cycled), over the development set's events (134 distinct
 texts: nothing of one text is reused for the next but the words' folded forms) and over one long
 generated article of real words and aliases (``tests/tagging/_texts.py``). Its figures are MB per
-second of wall time and of this process's CPU time, the best of three passes: on a shared machine
-the CPU figure is the one-core speed. The same ``tag_event`` rows run, side by side, on the package as it was at the
-commits of ``BEFORE`` (taken out of git into a temporary folder, each version with its own default
-graph, in a child process); without the git history those rows are left out.
+second of wall time and of the process's CPU time, the best of three passes: on a shared machine
+the CPU figure is the one-core speed. The ``tag_event`` rows run in a fresh child process (away
+from this process's large heap), and so, side by side, on the package as it was at the commits of
+``BEFORE`` (taken out of git into a temporary folder, each version with its own default graph);
+without the git history those rows are left out.
 """
 
 from __future__ import annotations
@@ -252,6 +253,18 @@ def _tag_event_rows(repeat: int, article_words: int) -> list[dict]:
     return rows
 
 
+def _rows_in_child(package: str | None, repeat: int, article_words: int) -> list[dict] | None:
+    """``_tag_event_rows`` in a fresh child process, on the package in folder ``package`` (this
+    checkout's when None): every version is timed alike, away from this process's large heap."""
+    folders = [package, str(ROOT)] if package else [str(ROOT)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(folders)}
+    child = subprocess.run([sys.executable, __file__, "--tag-event-rows", str(repeat), str(article_words)],
+                           env=env, capture_output=True, text=True)
+    if child.returncode != 0:
+        return None
+    return json.loads(child.stdout.splitlines()[-1])
+
+
 def _rows_at(commit: str, repeat: int, article_words: int) -> list[dict] | None:
     """``_tag_event_rows`` run on the package as it was at ``commit`` (None without git history)."""
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "exposure"], capture_output=True)
@@ -260,16 +273,12 @@ def _rows_at(commit: str, repeat: int, article_words: int) -> list[dict] | None:
     with tempfile.TemporaryDirectory() as folder:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(folder)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([folder, str(ROOT)])}
-        child = subprocess.run([sys.executable, __file__, "--tag-event-rows", str(repeat), str(article_words)],
-                               env=env, capture_output=True, text=True)
-    if child.returncode != 0:
-        return None
-    return json.loads(child.stdout.splitlines()[-1])
+        return _rows_in_child(folder, repeat, article_words)
 
 
-def _side_by_side(rows: list[dict], repeat: int, article_words: int) -> list[dict]:
-    """The current tag_event rows, each with the same row of every ``BEFORE`` commit beside it."""
+def _side_by_side(repeat: int, article_words: int) -> list[dict]:
+    """The tag_event rows of this checkout, each with the same row of every ``BEFORE`` commit beside it."""
+    rows = _rows_in_child(None, repeat, article_words) or _tag_event_rows(repeat, article_words)
     before = {label: _rows_at(commit, repeat, article_words) for label, commit in BEFORE.items()}
     out = []
     for n, row in enumerate(rows):
@@ -315,12 +324,12 @@ def main(size: str = "full") -> list[dict]:
     regex = GiantRegex(entries)
     regex_build_s = time.perf_counter() - start
     rows.append(_versus("giant regex", regex, gazetteer, articles[:n_regex], build_s=regex_build_s))
-    rows.extend(_side_by_side(_tag_event_rows(repeat, article_words), repeat, article_words))
+    rows.extend(_side_by_side(repeat, article_words))
     return rows
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--tag-event-rows"]:  # a child of _rows_at
+    if sys.argv[1:2] == ["--tag-event-rows"]:  # a child of _rows_in_child
         print(json.dumps(_tag_event_rows(int(sys.argv[2]), int(sys.argv[3]))))
         sys.exit(0)
     for r in main(sys.argv[1] if len(sys.argv) > 1 else "full"):
