@@ -165,7 +165,8 @@ class _Sentences:
     """What the context rules read of one text, each part worked out at most once and shared.
 
     The sentences of the text; the sentence holding a position (``number(position)``, or
-    ``number_at[position]`` from the dict of what was asked so far); each sentence's clauses;
+    ``number_at[position]`` from the dict of what was asked so far); every token of the text,
+    found once (``tokens``), of which the words of any span are a slice; each sentence's clauses;
     each clause's folded words (``folded``), the same with their spans (``words``), and its
     direction. Everything is computed when first asked for, so a rule pays only for what it
     reads, and time stays linear in the length of the text.
