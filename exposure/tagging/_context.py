@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from itertools import compress, repeat
+from itertools import repeat
 from operator import add
 
 from exposure.tagging._gazetteer import Mention
@@ -35,8 +35,6 @@ _CLAUSE_BREAK = re.compile(
     r"(?=[,;:abdotw])(?:[,;:]|\b(?:while|as|but|whereas|although|though|amid|despite|after|because|on)\b)",
     re.IGNORECASE,
 )
-_BREAK_WORDS = frozenset("while as but whereas although though amid despite after because on".split())
-_BREAK_MARKS = re.compile(r"[,;:]")
 
 _NEGATIVE = frozenset(normalize_token(w) for w in (
     "cancel cancelled cancels cut cuts closed close closes closure shut shuts halt halted halts "
@@ -212,7 +210,6 @@ class _Sentences:
         self._words: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         self._directions: dict[tuple[int, int], int] = {}
         self._tokens: _Tokens | None = None
-        self._plain: bool | None = None
         cls._last = self
         return self
 
@@ -228,19 +225,7 @@ class _Sentences:
         """``_clause_bounds`` of sentence ``number``, read in place: a sentence follows white space,
         which the pattern's ``\\b`` reads as the start of a text would be read."""
         start, end = self.spans[number]
-        if self._plain is None:
-            text = self.text
-            self._plain = text.isascii() and "_" not in text and "'" not in text
-        if not self._plain:
-            return [start, *[match.end() for match in _CLAUSE_BREAK.finditer(self.text, start, end)], end]
-        # In ASCII text without "_" or "'", the pattern's break words are exactly the tokens that
-        # spell one (in any case): the tokens already found are looked up instead of scanned for.
-        tokens = self.tokens
-        words = self.token_range(number)
-        ends = tokens.ends[words.start:words.stop]
-        breaks = [*compress(ends, map(_BREAK_WORDS.__contains__, map(str.lower, tokens.words[words.start:words.stop]))),
-                  *[match.end() for match in _BREAK_MARKS.finditer(self.text, start, end)]]
-        return [start, *sorted(breaks), end]
+        return [start, *[match.end() for match in _CLAUSE_BREAK.finditer(self.text, start, end)], end]
 
     def clause_span(self, number: int, clause: int) -> tuple[int, int]:
         """Character span of a clause found by ``clause_key``."""

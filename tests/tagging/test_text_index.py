@@ -67,15 +67,6 @@ def test_words_beside_a_mention_are_those_of_the_window(text, data):
     assert sentences.last_folded(before, position, count) == expected(before, position)[-count:]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([p for p in PIECES if p.isascii() and "_" not in p and "'" not in p]
-                                + ["Because", "ON", "whereas", "although", "as1", "x_"]), max_size=40).map("".join))
-def test_clauses_of_plain_text_cut_from_its_tokens_are_those_of_the_pattern(text):
-    sentences = _Sentences(text)
-    for number, span in enumerate(sentences.spans):
-        assert sentences._sentence_clause_bounds(number) == _clause_bounds(text, *span)
-
-
 def test_the_stages_of_one_text_share_one_reading():
     text = "Oil rose. Airlines cancelled routes, but banks rose."
     sentences = _Sentences(text)
