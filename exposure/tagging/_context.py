@@ -19,12 +19,13 @@ Two rules keep the graph linear while reading a little more than single words:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from itertools import repeat
+from operator import add
 
 from exposure.tagging._gazetteer import Mention
-from exposure.tagging._normalize import TOKEN, normalize_token
+from exposure.tagging._normalize import TOKEN, normalize_token, token_starts
 
 # Finds what r"(?<=[.!?])\s+|\n\s*\n" finds (the first group, when set, is its span), written to
 # begin with one of four characters so that the regex engine skips straight to them.
@@ -137,11 +138,35 @@ def clause_direction(text: str, start: int, end: int, position: int) -> int:
     return 0 if number is None else sentence_direction(text[bounds[number]:bounds[number + 1]])
 
 
+class _Tokens:
+    """Every token of a text, read once: as written, folded, and where each starts and ends.
+
+    >>> tokens = _Tokens("Oil rose; airlines' shares fell")
+    >>> tokens.folded, tokens.within(10, 31), tokens.within(12, 31)
+    (['oil', 'rose', 'airline', 'share', 'fell'], range(2, 5), None)
+    """
+
+    def __init__(self, text: str) -> None:
+        self.words, self.starts = token_starts(text)
+        self.ends = list(map(add, self.starts, map(len, self.words)))
+        self.folded = list(map(_FOLDS.__getitem__, self.words))
+
+    def within(self, start: int, end: int) -> range | None:
+        """Numbers of the tokens of ``text[start:end]``, or None when the span cuts a token (a
+        clause may end inside "while's"): the span's own tokens are then not all tokens of the text."""
+        first = bisect_left(self.starts, start)
+        stop = bisect_right(self.ends, end)
+        if (first > 0 and self.ends[first - 1] > start) or (stop < len(self.starts) and self.starts[stop] < end):
+            return None
+        return range(first, stop)
+
+
 class _Sentences:
     """What the context rules read of one text, each part worked out at most once and shared.
 
     The sentences of the text; the sentence holding a position (``number(position)``, or
-    ``number_at[position]`` from the dict of what was asked so far); each sentence's clauses;
+    ``number_at[position]`` from the dict of what was asked so far); every token of the text,
+    found once (``tokens``), of which the words of any span are a slice; each sentence's clauses;
     each clause's folded words (``folded``), the same with their spans (``words``), and its
     direction. Everything is computed when first asked for, so a rule pays only for what it
     reads, and time stays linear in the length of the text.
@@ -184,6 +209,7 @@ class _Sentences:
         self._folded: dict[tuple[int, int], list[str]] = {}
         self._words: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         self._directions: dict[tuple[int, int], int] = {}
+        self._tokens: _Tokens | None = None
         cls._last = self
         return self
 
@@ -191,28 +217,81 @@ class _Sentences:
         """``(sentence, clause)`` numbers of the clause of sentence ``number`` holding ``position``."""
         bounds = self._bounds.get(number)
         if bounds is None:
-            bounds = self._bounds[number] = _clause_bounds(self.text, *self.spans[number])
+            bounds = self._bounds[number] = self._sentence_clause_bounds(number)
         clause = _clause_at(bounds, position)
         return None if clause is None else (number, clause)
+
+    def _sentence_clause_bounds(self, number: int) -> list[int]:
+        """``_clause_bounds`` of sentence ``number``, read in place: a sentence follows white space,
+        which the pattern's ``\\b`` reads as the start of a text would be read."""
+        start, end = self.spans[number]
+        return [start, *[match.end() for match in _CLAUSE_BREAK.finditer(self.text, start, end)], end]
 
     def clause_span(self, number: int, clause: int) -> tuple[int, int]:
         """Character span of a clause found by ``clause_key``."""
         bounds = self._bounds[number]
         return bounds[clause], bounds[clause + 1]
 
+    @property
+    def tokens(self) -> _Tokens:
+        """Every token of the text (read on first use)."""
+        if self._tokens is None:
+            self._tokens = _Tokens(self.text)
+        return self._tokens
+
+    def token_range(self, number: int) -> range:
+        """Numbers of the tokens of sentence ``number`` (sentences end at white space, so never inside a token)."""
+        start, end = self.spans[number]
+        tokens = self.tokens
+        return range(bisect_left(tokens.starts, start), bisect_right(tokens.ends, end))
+
+    def columns(self, start: int, end: int) -> tuple[list[int], list[int], list[str], list[str]]:
+        """Starts, ends, written and folded forms of the tokens of ``text[start:end]``."""
+        tokens = self.tokens
+        within = tokens.within(start, end)
+        if within is None:
+            found = list(TOKEN.finditer(self.text, start, end))
+            written = [m.group() for m in found]
+            return [m.start() for m in found], [m.end() for m in found], written, [_FOLDS[w] for w in written]
+        first, stop = within.start, within.stop
+        return tokens.starts[first:stop], tokens.ends[first:stop], tokens.words[first:stop], tokens.folded[first:stop]
+
     def folded(self, start: int, end: int) -> list[str]:
         """Folded forms of the tokens of ``text[start:end]``, read once per span."""
         found = self._folded.get((start, end))
         if found is None:
-            found = self._folded[start, end] = list(map(_FOLDS.__getitem__, TOKEN.findall(self.text, start, end)))
+            found = self._folded[start, end] = self.folded_once(start, end)
         return found
+
+    def first_folded(self, start: int, end: int, count: int) -> list[str]:
+        """``folded(start, end)[:count]``, not kept; ``start`` is not inside a token."""
+        tokens = self.tokens
+        first = bisect_left(tokens.starts, start)
+        if first + count <= len(tokens.ends) and tokens.ends[first + count - 1] <= end:
+            return tokens.folded[first:first + count]
+        return self.folded_once(start, end)[:count]
+
+    def last_folded(self, start: int, end: int, count: int) -> list[str]:
+        """``folded(start, end)[-count:]``, not kept; ``end`` is not inside a token."""
+        tokens = self.tokens
+        stop = bisect_right(tokens.ends, end)
+        if stop >= count and tokens.starts[stop - count] >= start:
+            return tokens.folded[stop - count:stop]
+        return self.folded_once(start, end)[-count:]
+
+    def folded_once(self, start: int, end: int) -> list[str]:
+        """``folded`` for a span read only once (not kept)."""
+        within = self.tokens.within(start, end)
+        if within is None:
+            return list(map(_FOLDS.__getitem__, TOKEN.findall(self.text, start, end)))
+        return self.tokens.folded[within.start:within.stop]
 
     def words(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """``(start, end, folded word)`` of the tokens of ``text[start:end]``, read once per span."""
         found = self._words.get((start, end))
         if found is None:
-            spans = TOKEN.finditer(self.text, start, end)
-            found = self._words[start, end] = [(*m.span(), word) for m, word in zip(spans, self.folded(start, end))]
+            starts, ends, _, folded = self.columns(start, end)
+            found = self._words[start, end] = list(zip(starts, ends, folded))
         return found
 
     def clause_direction(self, number: int, position: int) -> int:

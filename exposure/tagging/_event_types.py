@@ -50,14 +50,16 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import compress, count
+from typing import NamedTuple
 
-from exposure.tagging._context import _folded, _Sentences
+from exposure.tagging._context import _Sentences
 from exposure.tagging._fortune import (
-    MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, default_lexicon, longest_match, phrase_parts,
+    MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, TriggersAt, default_lexicon, phrase_parts,
 )
 from exposure.tagging._gazetteer import Mention
-from exposure.tagging._normalize import TOKEN
 
 REACH = 10
 SHORTFALL = ("less than expected", "less than forecast", "smaller than expected", "fewer than expected",
@@ -143,6 +145,11 @@ class EventTypes:
         return cls(types, {head: tuple(found) for head, found in by_head.items()}, triggers, required, needs,
                    head_kind)
 
+    @cached_property
+    def matchers(self) -> dict[str, TriggersAt]:
+        """The triggers of each first word, ready to match."""
+        return {head: TriggersAt(found) for head, found in self.by_head.items()}
+
     def fortune_rows(self) -> list[dict[str, str]]:
         """Company-fortune rows of the types with a subject or object polarity ("fined": -1 for
         the company fined), in the format of ``company_fortune.csv``."""
@@ -178,8 +185,7 @@ def _trigger(phrase: str, kind: str) -> Trigger | None:
     return Trigger(phrase, parts, 0.0, 0.0, kind)
 
 
-@dataclass(frozen=True)
-class _Occurrence:
+class _Occurrence(NamedTuple):
     first: int
     last: int
     start: int
@@ -199,7 +205,7 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
     found: list[_Occurrence] = []
     shortfalls: list[tuple[int, int]] = []
     for i in heads:
-        longest, matched = longest_match(lexicon.by_head[words[i]], words, i)
+        longest, matched = lexicon.matchers[words[i]].longest(words, i)
         if longest is None:
             continue
         kinds = [trigger.kind for trigger in matched]
@@ -222,7 +228,7 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
         before = [n for n, o in enumerate(found) if o.last < first and first - o.last <= SHORTFALL_REACH]
         if before:
             o = found[before[-1]]
-            found[before[-1]] = replace(o, weight=-MODIFIER_WEIGHT * o.weight,
+            found[before[-1]] = o._replace(weight=-MODIFIER_WEIGHT * o.weight,
                                         words=f"{o.words} .. {text[starts[first]:ends[last]]}")
     return found
 
@@ -271,20 +277,21 @@ def read_event_types(
     effects: list[Mention] = []
     needs = lexicon.needs or {}
     head_kind = lexicon.head_kind or {}
-    for number, (start, end) in enumerate(sentences.spans):
-        tokens = list(TOKEN.finditer(text, start, end))
-        words = [_folded(m.group(0)) for m in tokens]
-        kinds = [head_kind.get(word, 0) for word in words]
-        if not any(kinds):
-            continue
+    tokens = sentences.tokens
+    heads_of: dict[int, list[int]] = {}
+    for i in compress(count(), map(head_kind.__contains__, tokens.folded)):  # the words that start a trigger
+        heads_of.setdefault(sentences.number(tokens.starts[i]), []).append(i)
+    for number, heads in heads_of.items():
         named = {mentions[i].concept for i in by_sentence.get(number, ())}
-        if not any(kind == _FIRES and (needs[word] is None or needs[word] & named)
-                   for word, kind in zip(words, kinds)):
+        if not any(head_kind[word] == _FIRES and (needs[word] is None or needs[word] & named)
+                   for word in [tokens.folded[i] for i in heads]):
             continue
-        starts = [m.start() for m in tokens]
-        ends = [m.end() for m in tokens]
-        heads = [i for i, kind in enumerate(kinds) if kind]
-        occurrences = _occurrences(text, starts, ends, words, heads, lexicon)
+        # Sentences end at white space, so each holds whole tokens: its words are a slice of the text's.
+        sentence = sentences.token_range(number)
+        first_word = sentence.start
+        words = tokens.folded[first_word:sentence.stop]
+        starts, ends = tokens.starts[first_word:sentence.stop], tokens.ends[first_word:sentence.stop]
+        occurrences = _occurrences(text, starts, ends, words, [i - first_word for i in heads], lexicon)
         if not occurrences:
             continue
         firsts = [o.first for o in occurrences]

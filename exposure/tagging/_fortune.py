@@ -37,7 +37,7 @@ import csv
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from exposure.tagging._context import _folded, _Sentences
@@ -64,11 +64,53 @@ class Trigger:
     companies_only: bool = False
 
 
+class TriggersAt:
+    """The triggers that start with one word, matched together: each distinct sequence of parts
+    ("cut" and "cuts" both read ``(('cut',),)``) is matched once.
+
+    >>> at = TriggersAt([Trigger("cut", (("cut",),), 0, 0, "a"), Trigger("cuts off", (("cut", "off"),), 0, 0, "b"),
+    ...                  Trigger("cuts", (("cut",),), 0, 0, "c")])
+    >>> [(last, [t.kind for t in found]) for last, found in (at.longest("cut off".split(), 0), at.longest(["cut"], 0))]
+    [(1, ['b']), (0, ['a', 'c'])]
+    """
+
+    def __init__(self, triggers: Sequence[Trigger]) -> None:
+        self.triggers = tuple(triggers)
+        self.patterns = tuple(dict.fromkeys(trigger.parts for trigger in self.triggers))
+        self.pattern_of = tuple(self.patterns.index(trigger.parts) for trigger in self.triggers)
+        # A pattern's second word lies among the GAP + 1 words after the first: most patterns are
+        # ruled out by that test alone, and where no longer pattern can match, the one-word
+        # triggers are the answer.
+        self.second = tuple(_second_word(parts) for parts in self.patterns)
+        self.seconds = frozenset(word for word in self.second if word is not None)
+        self.one_word = tuple(t for t in self.triggers if len(t.parts) == 1 and len(t.parts[0]) == 1)
+        self.by_second = all(second is not None or len(parts) == len(parts[0]) == 1
+                             for parts, second in zip(self.patterns, self.second))
+
+    def longest(self, words: Sequence[str], i: int) -> tuple[int | None, Sequence[Trigger]]:
+        """The last word of the longest trigger matched at word ``i``, and every trigger that long,
+        in their order (``None, ()`` when none matches)."""
+        ahead = words[i + 1:i + 2 + GAP]
+        if self.by_second and self.seconds.isdisjoint(ahead):
+            return (i, self.one_word) if self.one_word else (None, ())
+        lasts = [_match(parts, words, i) if second is None or second in ahead else None
+                 for parts, second in zip(self.patterns, self.second)]
+        longest = max((last for last in lasts if last is not None), default=None)
+        if longest is None:
+            return None, ()
+        return longest, [t for t, pattern in zip(self.triggers, self.pattern_of) if lasts[pattern] == longest]
+
+
 @dataclass(frozen=True)
 class FortuneLexicon:
     """Triggers by their first folded word."""
 
     by_head: dict[str, tuple[Trigger, ...]]
+
+    @cached_property
+    def matchers(self) -> dict[str, TriggersAt]:
+        """The triggers of each first word, ready to match."""
+        return {head: TriggersAt(found) for head, found in self.by_head.items()}
 
     @classmethod
     def from_rows(cls, rows) -> FortuneLexicon:
@@ -111,12 +153,17 @@ def phrase_parts(phrase: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(normalize_token(w) for w in TOKEN.findall(part)) for part in phrase.split(".."))
 
 
-def _match(trigger: Trigger, words: Sequence[str], i: int) -> int | None:
-    """Index of the last word of ``trigger`` matched at word ``i``, or None."""
-    if trigger.parts == ((words[i],),):
+def _second_word(parts: tuple[tuple[str, ...], ...]) -> str | None:
+    words = [word for part in parts for word in part]
+    return words[1] if len(words) > 1 else None
+
+
+def _match(parts: tuple[tuple[str, ...], ...], words: Sequence[str], i: int) -> int | None:
+    """Index of the last word of a trigger's ``parts`` matched at word ``i``, or None."""
+    if parts == ((words[i],),):
         return i
     position = i
-    for number, part in enumerate(trigger.parts):
+    for number, part in enumerate(parts):
         candidates = [i] if number == 0 else range(position + 1, min(position + 2 + GAP, len(words)))
         for start in candidates:
             if tuple(words[start:start + len(part)]) == part:
@@ -125,20 +172,6 @@ def _match(trigger: Trigger, words: Sequence[str], i: int) -> int | None:
         else:
             return None
     return position
-
-
-def longest_match(candidates: Sequence[Trigger], words: Sequence[str], i: int) -> tuple[int | None, list[Trigger]]:
-    """The last word of the longest of ``candidates`` matched at word ``i``, and every candidate
-    that long, in their order (``None, []`` when none matches)."""
-    longest, found = None, []
-    for trigger in candidates:
-        last = _match(trigger, words, i)
-        if last is None or (longest is not None and last < longest):
-            continue
-        if longest is None or last > longest:
-            longest, found = last, []
-        found.append(trigger)
-    return longest, found
 
 
 @dataclass(frozen=True)
@@ -189,14 +222,15 @@ def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon, produc
 def _read_words(text: str, found: Sequence[tuple[int, int, str]], lexicon: FortuneLexicon, products: bool) -> _Clause:
     """``read_clause`` on a clause's words already found: ``(start, end, folded word)``."""
     words = [w for _, _, w in found]
-    heads = lexicon.by_head
+    heads = lexicon.matchers
     if heads.keys().isdisjoint(words):
         return _Clause([], [])
     negation = hedge = (-WINDOW - 1, -WINDOW - 1)
     triggers: list[tuple[int, int, float, float, str]] = []
     i = 0
     while i < len(words):
-        last, matched = longest_match(heads.get(words[i], ()), words, i)
+        candidates = heads.get(words[i])
+        last, matched = (None, ()) if candidates is None else candidates.longest(words, i)
         if last is None:
             i += 1
             continue

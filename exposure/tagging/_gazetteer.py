@@ -11,7 +11,7 @@ from typing import Literal
 import pandas as pd
 
 from exposure.tagging._automaton import OUTSIDE, PhraseIndex, symbol
-from exposure.tagging._normalize import TOKEN, normalize_token, tokenize
+from exposure.tagging._normalize import TOKEN, normalize_token, pieces_of, tokenize
 
 Origin = Literal["text", "context", "event", "tag", "vendor_ticker", "pretagged"]
 
@@ -204,11 +204,7 @@ class Gazetteer:
             self._reset_cache()
         # Cutting at ASCII separators keeps every token whole and every character in place;
         # pieces with apostrophes or other characters are tokenised exactly when first seen.
-        if text.isascii():
-            pieces = text.translate(_ASCII_SEPARATORS).split(" ")
-        else:
-            raw = text.encode("utf-8", "surrogatepass").translate(_SEPARATORS)
-            pieces = raw.decode("utf-8", "surrogatepass").split(" ")
+        pieces = pieces_of(text)
         words = list(filter(None, pieces))
         found = self._index.find("".join(map(self._codes.__getitem__, words)))
         if not found:
@@ -253,10 +249,6 @@ def _merge(folded: dict[str, float] | None, exact: dict[str, float] | None) -> t
 _CACHE_LIMIT = 1_000_000  # pieces of text kept with their codes; then the cache starts again
 _CACHE_CHARS = 32_000_000  # and at most this many characters, so a stream of huge "words" cannot fill memory
 _CACHED_CHARS = 200  # longer vendor tags are not kept in _TAG_KEYS
-_SEPARATORS = bytes(  # UTF-8 bytes: ASCII characters that never belong to a token become spaces
-    c if c >= 0x80 or chr(c) == "'" or TOKEN.fullmatch(chr(c)) else ord(" ") for c in range(256)
-)
-_ASCII_SEPARATORS = {c: " " for c in range(128) if _SEPARATORS[c] == ord(" ")}
 
 
 def tag_lookup(graph) -> dict[str, str]:

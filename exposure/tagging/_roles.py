@@ -80,7 +80,7 @@ from importlib import resources
 from exposure.tagging._context import _folded, _Sentences
 from exposure.tagging._fortune import _BY, _PASSIVE_BEFORE
 from exposure.tagging._gazetteer import Mention
-from exposure.tagging._normalize import TOKEN, normalize_token
+from exposure.tagging._normalize import normalize_token
 
 ROLES_FILE = "country_roles.csv"
 KINDS = ("attack", "attack_if_aimed", "defence", "procurement", "target", "agent", "defence_theme")
@@ -156,14 +156,13 @@ class _RoleClause:
         return role, self.words[index]
 
 
-_TRIGGER_KINDS = ("attack", "attack_if_aimed", "defence", "procurement")
+_TRIGGER_KINDS = frozenset({"attack", "attack_if_aimed", "defence", "procurement"})
 
 
 def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleClause:
     """Scan one clause for role triggers.
 
-    The words are found and folded in bulk; where they start is looked up only in a clause that
-    holds a trigger.
+    The clause's words are a slice of the text's tokens, read once per text (see ``_Sentences``).
 
     Examples
     --------
@@ -172,10 +171,9 @@ def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleCl
     >>> clause.role(0, 6), clause.role(15, 22)
     (('actor', 'strikes'), ('target', 'strikes'))
     """
-    words = TOKEN.findall(text, start, end)
-    folded = list(map(_folded, words))
+    starts, _, words, folded = _Sentences(text).columns(start, end)
     kinds = list(map(lexicon.kinds.get, folded))
-    if not any(kind in _TRIGGER_KINDS for kind in kinds if kind is not None):
+    if _TRIGGER_KINDS.isdisjoint(kinds):
         return _RoleClause(words, folded, [], [], [], [], lexicon)
     marks = [(i, kind) for i, kind in enumerate(kinds) if kind is not None]
     last_aim = max((i for i, kind in marks if kind in ("target", "agent")), default=-1)
@@ -195,7 +193,6 @@ def read_roles(text: str, start: int, end: int, lexicon: RoleLexicon) -> _RoleCl
                 triggers.append((i, "procurement", False))
         elif kind == "defence":
             triggers.append((i, "defence", False))
-    starts = [match.start() for match in TOKEN.finditer(text, start, end)]
     return _RoleClause(words, folded, starts, triggers, [i for i, _, _ in triggers], attacks, lexicon)
 
 
@@ -278,6 +275,8 @@ def operated_system_mentions(
     joined: dict[tuple[int, int], tuple[int, int]] = {}
     served: dict[str, frozenset[str]] = {}
     for number, group in sorted(by_sentence.items()):
+        if operated.keys().isdisjoint([mention.concept for mention in group]):
+            continue
         themes = sorted({m.concept: m for m in group if m.concept.startswith("theme:")}.items())
         named = {theme for theme, _ in themes}
         operators = []

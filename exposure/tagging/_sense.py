@@ -48,6 +48,7 @@ from importlib import resources
 from typing import Literal
 
 from exposure.errors import DataError
+from exposure.tagging._context import _Sentences
 from exposure.tagging._gazetteer import Mention
 from exposure.tagging._normalize import TOKEN, normalize_token
 
@@ -98,10 +99,12 @@ def _contains(words: Sequence[str], phrase: Phrase) -> str | None:
 
 
 def _first(words: Sequence[str], phrases: Iterable[Phrase]) -> str | None:
+    present = set(words)
     for phrase in phrases:
-        found = _contains(words, phrase)
-        if found:
-            return found
+        if phrase[0] in present:
+            found = _contains(words, phrase)
+            if found:
+                return found
     return None
 
 
@@ -165,11 +168,15 @@ class SenseList:
     def read(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
         """The mentions with every listed other sense dropped or re-targeted, in order."""
         kept: list[Mention] = []
+        sentences = None
         for mention in mentions:
-            for sense in self.rows_for(mention.concept) if mention.start >= 0 else ():
-                if sense.alias is not None and _fold_cached(mention.text) != sense.alias:
+            rows = self.rows_for(mention.concept) if mention.start >= 0 else ()
+            alias = _fold_cached(mention.text) if rows else None
+            for sense in rows:
+                if sense.alias is not None and alias != sense.alias:
                     continue
-                words = _window(text, mention.start, mention.end, sense.side, sense.within)
+                sentences = sentences or _Sentences(text)
+                words = _window(sentences, mention.start, mention.end, sense.side, sense.within)
                 cue = _first(words, sense.context)
                 if cue is None or _first(words, sense.keep_if) is not None:
                     continue
@@ -186,21 +193,16 @@ def _fold_cached(words: str) -> Phrase:
     return _fold(words)
 
 
-def _window(text: str, start: int, end: int, side: str, within: int) -> list[str]:
+def _window(sentences: _Sentences, start: int, end: int, side: str, within: int) -> list[str]:
     """Folded words next to ``text[start:end]``: up to ``within`` before, after, or both."""
     reach = within * _CHARS_PER_WORD
     before: list[str] = []
     after: list[str] = []
     if side in ("before", "around"):
-        before = TOKEN.findall(text, max(0, start - reach), start)[-within:]
+        before = sentences.last_folded(max(0, start - reach), start, within)
     if side in ("after", "around"):
-        after = TOKEN.findall(text, end, end + reach)[:within]
-    return [_folded(w) for w in before] + ["\x00"] + [_folded(w) for w in after]
-
-
-@lru_cache(maxsize=1 << 16)
-def _folded(word: str) -> str:
-    return normalize_token(word)
+        after = sentences.first_folded(end, end + reach, within)
+    return [*before, "\x00", *after]
 
 
 def _problem(cell: dict[str, str]) -> tuple[str, str, str] | None:

@@ -190,7 +190,7 @@ def tag_event(
     mentions += operated_system_mentions(text, mentions, vocab.operated)
     mentions = localize(text, mentions, vocab.variants, vocab.regions_of)
     unknown_tags = []
-    tag_weight = vendor_tag_weight(tag_confidence, mentions)
+    tag_weight = vendor_tag_weight(tag_confidence, mentions) if event.tags else tag_confidence
     for tag in event.tags:
         node = resolve_tag(vocab.tags, tag)
         if node is None:

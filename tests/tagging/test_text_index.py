@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exposure.tagging import _context, _gazetteer, sentence_spans
-from exposure.tagging._context import _CLAUSE_BREAK, _Sentences
-from exposure.tagging._normalize import TOKEN, normalize_token
+from exposure.tagging._context import _CLAUSE_BREAK, _clause_bounds, _Sentences
+from exposure.tagging._normalize import TOKEN, normalize_token, token_starts
 
 # The patterns as first written; the package spells them to run faster.
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
@@ -32,6 +32,39 @@ def _reference_sentence_spans(text):
 def test_fast_patterns_find_what_the_first_ones_found(text):
     assert sentence_spans(text) == _reference_sentence_spans(text)
     assert [m.span() for m in _CLAUSE_BREAK.finditer(text)] == [m.span() for m in CLAUSE_BREAK.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["-", "ü", "—", "“", "_", "\ud800", "Ⅻ", "²"]), max_size=40).map("".join))
+def test_tokens_split_in_c_are_the_tokens_of_the_pattern(text):
+    words, starts = token_starts(text)
+    assert list(zip(words, starts)) == [(m.group(), m.start()) for m in TOKEN.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_clauses_cut_from_one_pass_over_the_text_are_those_of_each_sentence(text):
+    sentences = _Sentences(text)
+    for number, span in enumerate(sentences.spans):
+        assert sentences._sentence_clause_bounds(number) == _clause_bounds(text, *span)
+        tokens = sentences.tokens
+        assert tokens.within(*span) == sentences.token_range(number)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join), st.data())
+def test_words_beside_a_mention_are_those_of_the_window(text, data):
+    sentences = _Sentences(text)
+    tokens = sentences.tokens
+    position = data.draw(st.sampled_from(sorted({0, len(text), *tokens.starts, *tokens.ends})))
+    reach, count = data.draw(st.integers(0, 40)), data.draw(st.integers(1, 5))
+    before = max(0, position - reach)
+
+    def expected(start, end):
+        return [normalize_token(word) for word in TOKEN.findall(text, start, end)]
+
+    assert sentences.first_folded(position, position + reach, count) == expected(position, position + reach)[:count]
+    assert sentences.last_folded(before, position, count) == expected(before, position)[-count:]
 
 
 def test_the_stages_of_one_text_share_one_reading():
