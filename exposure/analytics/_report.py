@@ -155,6 +155,8 @@ def portfolio_report(
     themes : iterable of str, optional
         Theme ids to report; default every theme the portfolio or benchmark is exposed to.
     settings : ImpactSettings, optional
+        How events are scored; its ``exposures`` ("prior" or "blend") also chooses the theme
+        exposures the portfolio is measured with.
 
     Returns
     -------
@@ -163,7 +165,7 @@ def portfolio_report(
     graph = default_graph() if graph is None else graph
     weights = portfolio.weights
     bench = benchmark.weights if benchmark is not None else None
-    exposures = graph.security_exposures()
+    exposures = graph.security_exposures(exposures=settings.exposures if settings is not None else "prior")
     if themes is None:
         held = weights.index.union(bench.index if bench is not None else pd.Index([]))
         touched = exposures.reindex(exposures.index.intersection(held)).abs().sum()

@@ -194,3 +194,14 @@ def test_validation_smoke_scores_three_predictors(graph, returns):
     assert set(result.per_year["year"]) == {2019, 2023}
     assert {"r2_prior", "r2_past", "r2_blend", "rho_blend"} <= set(result.per_year.columns)
     assert "blend validation" in result.summary() and result.overall["theme_years"] == 4
+
+
+def test_a_portfolio_is_measured_with_blended_exposures_when_asked(blended):
+    graph = blended.to_graph()
+    banks = ex.Portfolio(pd.Series({"ZION": 0.5, "KEY": 0.5}), name="banks")
+    prior = ex.portfolio_report(banks, graph, themes=["theme:banks"])
+    blend = ex.portfolio_report(banks, graph, themes=["theme:banks"], settings=ex.ImpactSettings(exposures="blend"))
+    table = blended.table.set_index(["ticker", "theme"])
+    expected = 0.5 * table.loc[("ZION", "theme:banks"), "blend"] + 0.5 * table.loc[("KEY", "theme:banks"), "blend"]
+    assert prior.themes.total["theme:banks"] == pytest.approx(0.9)
+    assert blend.themes.total["theme:banks"] == pytest.approx(expected)
