@@ -216,7 +216,7 @@ def blend_exposures(
     cache_dir : str or Path, optional
         Keep results on disk here (default ``$EXPOSURE_CACHE_DIR/blend`` when set); they are
         always kept in memory. Entries are named by graph version, hashes of the returns and
-        and levels, and every setting, so a changed input is estimated afresh.
+        levels, and every setting, so a changed input is estimated afresh.
 
     Returns
     -------
@@ -322,22 +322,22 @@ def measure(prior_graph: KnowledgeGraph, sessions: pd.DataFrame, factors: list[T
     m = sessions[market].to_numpy(float)
     flows = series_factors(factors, sessions, levels)
     f = np.empty((len(sessions), len(factors)))
-    members_of: dict[int, np.ndarray] = {}
+    baskets: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for k, factor in enumerate(factors):
         if factor.kind == "basket":
-            members_of[k] = np.flatnonzero(prior[:, k] >= PURE_PLAY)
-            total, count = basket_sums(r[:, members_of[k]])
+            members = np.flatnonzero(prior[:, k] >= PURE_PLAY)
+            total, count = basket_sums(r[:, members])
+            baskets[k] = (members, total, count)
             with np.errstate(invalid="ignore", divide="ignore"):
                 f[:, k] = np.where(count > 0, total / count, np.nan)
         else:
             f[:, k] = flows[factor.theme].to_numpy(float)
     fit = theme_betas(r, m, f, min_sessions=min_sessions)
     beta, se, nobs = fit.beta.copy(), fit.se.copy(), fit.nobs.copy()
-    for k, members in members_of.items():
+    for k, (members, total, count) in baskets.items():
         if len(members) == 0:
             continue
         own = r[:, members]
-        total, count = basket_sums(own)
         others = count[:, None] - np.isfinite(own)
         with np.errstate(invalid="ignore", divide="ignore"):
             loo = np.where(others > 0, (total[:, None] - np.nan_to_num(own)) / others, np.nan)
@@ -347,7 +347,7 @@ def measure(prior_graph: KnowledgeGraph, sessions: pd.DataFrame, factors: list[T
         universe, [str(c) for c in securities.loc[universe, "company_id"]],
         securities.loc[universe, "sector"].fillna("unclassified").to_numpy(dtype=object), prior,
         [[basis_of.get((t, theme), "none") for theme in theme_ids] for t in universe], beta, se, nobs,
-        [len(members_of.get(k, ())) for k in range(len(factors))],
+        [len(baskets[k][0]) if k in baskets else 0 for k in range(len(factors))],
     )
 
 

@@ -88,7 +88,7 @@ def effective_exposures(edges: pd.DataFrame, *, exposures: str = "prior") -> pd.
         raise ArgumentError(f"exposures={exposures!r}", field="exposures", fix="use 'prior' or 'blend'")
     blended = _blend_keys(edges) if exposures == "blend" else None
     if blended is not None:
-        edges = _blend_in_place_of_explicit(edges)
+        edges = _blend_in_place_of_explicit(edges, blended)
     table = _effective(edges)
     if blended is not None and len(table):
         key = table["company"] + "\x00" + table["theme"]
@@ -101,10 +101,9 @@ def _blend_keys(edges: pd.DataFrame) -> pd.Index:
     return pd.Index(blend["from_id"] + "\x00" + blend["to_id"])
 
 
-def _blend_in_place_of_explicit(edges: pd.DataFrame) -> pd.DataFrame:
-    """Edges where each blend row is the company's explicit figure (and the figure it replaces is gone)."""
+def _blend_in_place_of_explicit(edges: pd.DataFrame, keys: pd.Index) -> pd.DataFrame:
+    """Edges where each blend row (``keys``: its company and theme) is the company's explicit figure."""
     is_blend = (edges["relation"] == "exposed_to_blend").to_numpy()
-    keys = _blend_keys(edges)
     key = edges["from_id"] + "\x00" + edges["to_id"]
     replaced = (edges["relation"] == "exposed_to").to_numpy() & key.isin(keys).to_numpy()
     blend = edges[is_blend].assign(relation="exposed_to")
