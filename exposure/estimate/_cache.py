@@ -30,13 +30,16 @@ def frame_hash(frame: pd.DataFrame | None) -> str:
     >>> a = pd.DataFrame({"X": [0.1, np.nan]}, index=pd.to_datetime(["2024-01-02", "2024-01-03"]))
     >>> frame_hash(a) == frame_hash(a.copy()), frame_hash(a) == frame_hash(a * 2)
     (True, False)
+    >>> b = a.set_axis(["x", "y"])
+    >>> frame_hash(b) == frame_hash(b.set_axis(["x", "y"])), frame_hash(b) == frame_hash(a)
+    (True, False)
     """
     if frame is None:
         return "none"
     digest = hashlib.sha256()
     digest.update(json.dumps([str(c) for c in frame.columns]).encode())
-    digest.update(np.asarray(frame.index.asi8 if isinstance(frame.index, pd.DatetimeIndex) else frame.index.astype(str),
-                             ).tobytes())
+    # by content, as the graph version is: an object index's raw bytes would be its pointers
+    digest.update(pd.util.hash_pandas_object(frame.index.to_series(), index=False).to_numpy().tobytes())
     digest.update(np.ascontiguousarray(frame.to_numpy(dtype=float)).tobytes())
     return digest.hexdigest()[:20]
 
