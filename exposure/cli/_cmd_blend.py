@@ -42,10 +42,9 @@ def _run(args) -> int:
     graph = load_graph(args)
     if args.prices:
         require_file(args.prices)
-        from exposure.studies import read_prices
+        from exposure.studies import as_returns, read_prices
 
-        data = read_prices(args.prices)
-        returns = data if (data.abs().median().median() < 0.5) else data.pct_change(fill_method=None)
+        returns = as_returns(read_prices(args.prices))
     else:
         returns = load_dev_returns()
     if args.validate:

@@ -83,22 +83,6 @@ def _labels(extras: Sequence[dict], events: Sequence[Event]) -> pd.DataFrame:
     return frame
 
 
-def _as_returns(data: pd.DataFrame, kind: str) -> pd.DataFrame:
-    from exposure.studies import prices_to_returns
-
-    if kind not in ("auto", "returns", "prices"):
-        raise ArgumentError(f"kind={kind!r}; use 'auto', 'returns' or 'prices'", field="kind")
-    if kind == "auto":
-        values = data.to_numpy(float)
-        values = values[np.isfinite(values)]
-        kind = "prices" if len(values) and (values > 0).all() and np.median(np.abs(values)) > 0.5 else "returns"
-    if kind == "prices":
-        return prices_to_returns(data).returns
-    frame = data.copy()
-    frame.index = pd.DatetimeIndex(frame.index)
-    return frame.sort_index().astype(float)
-
-
 @dataclass(frozen=True)
 class EvaluationResult:
     """Per-event and overall metrics of graph scores against abnormal returns.
@@ -333,7 +317,7 @@ def evaluate(
     >>> bool(result.overall.loc["long_short_bp", "model"] > 100)  # oil names long, planted +6% over 3 days
     True
     """
-    from exposure.studies import event_study, read_prices
+    from exposure.studies import as_returns, event_study, read_prices
 
     first, last = int(window[0]), int(window[1])
     if last < first:
@@ -351,7 +335,7 @@ def evaluate(
     events = list(events)
     if isinstance(returns_or_prices, (str, Path)):
         returns_or_prices = read_prices(returns_or_prices)
-    returns = _as_returns(returns_or_prices, kind)
+    returns = as_returns(returns_or_prices, kind)
     if market not in returns.columns:
         raise DataError(f"market {market!r} is not among the returns", field="market",
                         fix="add the market's prices or returns, or pick another column with market=")

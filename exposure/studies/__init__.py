@@ -19,7 +19,7 @@ from exposure.studies._calendar import Exchange, exchange_of, session_day
 from exposure.studies._data import load_gpr, read_prices
 from exposure.studies._eventstudy import MODELS, EventStudyResult, event_study
 from exposure.studies._ols import OLSResult, ols, rolling_ols
-from exposure.studies._returns import ReturnsResult, clean_prices, prices_to_returns
+from exposure.studies._returns import ReturnsResult, as_returns, clean_prices, prices_to_returns
 from exposure.studies._validate import (
     Calibration,
     CalibrationWarning,
@@ -41,6 +41,7 @@ __all__ = [
     "OLSResult",
     "ReturnsResult",
     "ThemeBasket",
+    "as_returns",
     "calibrate",
     "clean_prices",
     "event_study",

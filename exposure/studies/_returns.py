@@ -200,3 +200,30 @@ def prices_to_returns(
     int_columns = [c for c in _REPORT_COLUMNS if c not in ("first_price", "last_price")]
     report[int_columns] = report[int_columns].astype(int)
     return ReturnsResult(returns, report, fixes, kind)
+
+
+def as_returns(data: pd.DataFrame, kind: str = "auto") -> pd.DataFrame:
+    """Daily returns from a date x ticker frame of prices or returns.
+
+    ``kind="auto"`` reads prices when every value is positive and the median exceeds 0.5
+    (then :func:`prices_to_returns`), else returns (sorted by date, as floats).
+
+    Examples
+    --------
+    >>> days = pd.bdate_range("2024-01-01", periods=3)
+    >>> as_returns(pd.DataFrame({"A": [100.0, 101.0, 99.99]}, index=days))["A"].round(4).dropna().tolist()
+    [0.01, -0.01]
+    >>> as_returns(pd.DataFrame({"A": [0.01, -0.02, 0.0]}, index=days))["A"].tolist()
+    [0.01, -0.02, 0.0]
+    """
+    if kind not in ("auto", "returns", "prices"):
+        raise ArgumentError(f"kind={kind!r}; use 'auto', 'returns' or 'prices'", field="kind")
+    if kind == "auto":
+        values = data.to_numpy(float)
+        values = values[np.isfinite(values)]
+        kind = "prices" if len(values) and (values > 0).all() and np.median(np.abs(values)) > 0.5 else "returns"
+    if kind == "prices":
+        return prices_to_returns(data).returns
+    frame = data.copy()
+    frame.index = pd.DatetimeIndex(frame.index)
+    return frame.sort_index().astype(float)
