@@ -22,7 +22,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from exposure.errors import ArgumentError, InputFormatError
+from exposure.errors import ArgumentError
+from exposure.io import read_text
 
 FactorKind = Literal["fund", "yield", "index", "basket"]
 KINDS: tuple[str, ...] = ("fund", "yield", "index", "basket")
@@ -67,11 +68,7 @@ def read_theme_factors(path: str | Path | None = None) -> list[ThemeFactor]:
     """
     where = Path(path) if path is not None else Path(str(resources.files("exposure.estimate") / "data"
                                                          / "theme_factors.csv"))
-    try:
-        rows = list(csv.DictReader(where.read_text(encoding="utf-8").splitlines()))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFormatError(f"cannot read theme factors: {exc}", where=str(where),
-                               fix="give a UTF-8 CSV with columns theme,kind,series,note") from None
+    rows = list(csv.DictReader(read_text(where).splitlines()))
     factors, seen = [], set()
     for line, row in enumerate(rows, start=2):
         theme, kind, series = ((row.get(name) or "").strip() for name in ("theme", "kind", "series"))
