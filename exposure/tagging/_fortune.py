@@ -25,7 +25,12 @@ The rule, kept simple on purpose:
   its confidence, and the trigger words as its ``rule``; a side of weight 0 ("A sues B" for A)
   leaves the mention neutral (sign 0) with the rule recorded;
 * a company whose fortune is read somewhere in the story takes that reading: its bare mentions
-  elsewhere (and the vendor's ticker chips for it) carry nothing, instead of counting in its favour.
+  elsewhere (and the vendor's ticker chips for it) carry nothing, instead of counting in its favour;
+* an incident (a trigger as bad, or as good, for its subject as for its object: crash, outage,
+  recall, strike, antitrust) happens to everyone it names: a company named with no reading of its
+  own in a story whose incidents all read one way takes that way at half weight ("The engines were
+  made by GE Aerospace" in a crash story; the airline whose plane lost a door plug), instead of
+  counting in its favour.
 
 Time is linear in the text: each clause holding such a mention is tokenised once, and each
 mention finds its nearest trigger by bisection (not a rescan of the clause).
@@ -176,9 +181,9 @@ def _match(parts: tuple[tuple[str, ...], ...], words: Sequence[str], i: int) -> 
 
 @dataclass(frozen=True)
 class _Clause:
-    """The triggers of one clause in text order: ``(start, end, on subject, on object, words)``."""
+    """The triggers of one clause in text order: ``(start, end, on subject, on object, words, incident)``."""
 
-    triggers: list[tuple[int, int, float, float, str]]
+    triggers: list[tuple[int, int, float, float, str, bool]]
     starts: list[int]
 
     def reading(self, start: int, end: int) -> tuple[float, str]:
@@ -199,6 +204,10 @@ class _Clause:
             return 0.0, ""
         _, _, weight, words = min(choices)
         return weight, words
+
+    def incidents(self) -> list[tuple[float, str]]:
+        """The signed weight and words of each incident read in the clause (see the module notes)."""
+        return [(trigger[2] or trigger[3], trigger[4]) for trigger in self.triggers if trigger[5] and (trigger[2] or trigger[3])]
 
 
 def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon, products: bool = False) -> _Clause:
@@ -226,7 +235,7 @@ def _read_words(text: str, found: Sequence[tuple[int, int, str]], lexicon: Fortu
     if heads.keys().isdisjoint(words):
         return _Clause([], [])
     negation = hedge = (-WINDOW - 1, -WINDOW - 1)
-    triggers: list[tuple[int, int, float, float, str]] = []
+    triggers: list[tuple[int, int, float, float, str, bool]] = []
     i = 0
     while i < len(words):
         candidates = heads.get(words[i])
@@ -249,7 +258,8 @@ def _read_words(text: str, found: Sequence[tuple[int, int, str]], lexicon: Fortu
             passive = (any(w in _PASSIVE_BEFORE for w in words[max(0, i - 2):i])
                        or (last + 1 < len(words) and words[last + 1] == _BY))
             on_subject, on_object = (trigger.object, trigger.subject) if passive else (trigger.subject, trigger.object)
-            triggers.append((found[i][0], found[last][1], weight * on_subject, weight * on_object, label))
+            incident = any(t.subject == t.object != 0 and not t.companies_only for t in matched)
+            triggers.append((found[i][0], found[last][1], weight * on_subject, weight * on_object, label, incident))
         i = last + 1
     return _Clause(triggers, [t[0] for t in triggers])
 
@@ -275,11 +285,16 @@ def sign_by_fortune(
     >>> found = [Mention("company:tsmc", "TSMC", 0, 4, 1.0), Mention("company:tsmc", "TSMC", 18, 22, 1.0)]
     >>> [(m.sign, m.rule) for m in sign_by_fortune(text, found, frozenset({"company:tsmc"}))]
     [(-1, 'fortune: fell'), (1, '')]
+    >>> text = "A Boeing 787 crashed after take-off. The engines were made by GE Aerospace."
+    >>> found = [Mention("system:boeing-787", "Boeing 787", 2, 12, 1.0), Mention("company:ge", "GE Aerospace", 62, 74, 1.0)]
+    >>> [(m.sign, m.confidence, m.rule) for m in sign_by_fortune(text, found, frozenset({"system:boeing-787", "company:ge"}))]
+    [(-1, 1.0, 'fortune: crashed'), (-1, 0.5, 'fortune: named in a story of crashed')]
     """
     lexicon = lexicon or default_lexicon()
     sentences = _Sentences(text)
     clauses: dict[tuple[int, int, bool], _Clause] = {}
     signed = []
+    incidents: dict[tuple[int, int, bool], list[tuple[float, str]]] = {}
     for mention in mentions:
         if mention.concept in concepts and mention.start >= 0 and mention.origin == "text":
             key = sentences.clause_key(sentences.number_at[mention.start], mention.start)
@@ -292,6 +307,8 @@ def sign_by_fortune(
                         clauses[cached] = _Clause([], [])
                     else:
                         clauses[cached] = _read_words(text, sentences.words(*span), lexicon, products)
+                if cached not in incidents:
+                    incidents[cached] = clauses[cached].incidents()
                 total, words = clauses[cached].reading(mention.start, mention.end)
                 if total:
                     mention = mention.replaced(sign=1 if total > 0 else -1,
@@ -300,7 +317,21 @@ def sign_by_fortune(
                 elif words:
                     mention = mention.replaced(sign=0, rule=f"fortune: {words} (neutral)")
         signed.append(mention)
-    return signed
+    return _named_in_incidents(signed, [found for read in incidents.values() for found in read])
+
+
+def _named_in_incidents(mentions: list[Mention], incidents: list[tuple[float, str]]) -> list[Mention]:
+    """Bare company mentions of a story whose incidents all read one way take that way at half weight."""
+    signs = {weight > 0 for weight, _ in incidents}
+    if len(signs) != 1:
+        return mentions
+    sign = 1 if signs.pop() else -1
+    words = next(words for weight, words in incidents if (weight > 0) == (sign > 0))
+    read = {m.concept for m in mentions if m.rule}
+    return [m.replaced(sign=sign, confidence=m.confidence * MODIFIER_WEIGHT, rule=f"fortune: named in a story of {words}")
+            if (m.concept.startswith("company:") and m.origin == "text" and m.start >= 0 and m.sign > 0
+                and not m.rule and m.concept not in read) else m
+            for m in mentions]
 
 
 def quiet_bare_mentions(mentions: Sequence[Mention]) -> list[Mention]:

@@ -188,3 +188,28 @@ def test_a_shortfall_after_the_act_is_the_surprise_that_counts(graph, headline, 
 
 def test_drugs_named_for_price_negotiation_are_drug_price_policy(graph):
     assert _sign(graph, "Medicare names first ten drugs for price negotiation", "theme:drug-pricing-policy") == 1
+
+
+# --- status quo, pace and expectations (real headlines and sentences) ------------------------------
+
+@pytest.mark.parametrize(
+    ("headline", "body", "theme", "sign"),
+    [
+        # a tariff left in place is not a new one: the pause is the news (2025-04-09)
+        ("Trump pauses higher reciprocal tariffs for 90 days",
+         "The US President announced a 90-day pause of the higher country-specific tariffs for most trading "
+         "partners, leaving a 10% baseline in place.", "theme:tariffs-trade-war", -1),
+        # "placing 25% tariffs on" still imposes them (2025-03-26)
+        ("Proclamation on car imports", "The US President signed a proclamation placing 25% tariffs on imported "
+         "passenger vehicles from April 3.", "theme:tariffs-trade-war", 1),
+        # a slower pace of hikes, or hikes priced out, is a step back from hiking (2022-11-10, 2023-11-14)
+        ("Treasury yields plunged", "Traders bet the Federal Reserve will slow its rate increases.",
+         "theme:interest-rates", -1),
+        ("Treasury yields tumbled", "Traders priced out further rate increases.", "theme:interest-rates", -1),
+        # the smallest increase in months is a cooler reading (2022-11-10)
+        ("US inflation data", "Consumer inflation posted the smallest increase since January.",
+         "theme:interest-rates", -1),
+    ],
+)
+def test_status_quo_pace_and_expectations_set_the_sign(graph, headline, body, theme, sign):
+    assert _sign(graph, headline, theme, body) == sign, _effects(graph, headline, body)

@@ -133,3 +133,40 @@ def test_fortune_reading_is_linear_in_one_long_clause(graph):
 
     words = "Boeing shares fell and Airbus rose and Apple sues Samsung and Intel may cut its guidance "
     assert tag_growth(graph, words, 200) < 20
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "concept"),
+    [
+        # the maker of the crashed plane's engines (Air India 787, 2025-06-12)
+        ("Air India Boeing 787 crashes after take-off in Ahmedabad", "The engines were made by GE Aerospace.",
+         "company:ge-aerospace"),
+        # the airline whose plane lost a door plug (Alaska Airlines 737 MAX 9, 2024-01-06)
+        ("FAA grounds some Boeing 737 MAX 9 jets after cabin panel blows out in flight",
+         "A door plug blew off an Alaska Airlines Boeing 737 MAX 9 shortly after take-off.",
+         "company:alaska-air-group"),
+    ],
+)
+def test_a_company_named_in_an_incident_story_shares_the_incident(graph, headline, body, concept):
+    read = [m for m in tag_event(ex.Event(headline=headline, body=body), graph).mentions
+            if m.concept == concept and m.origin == "text"]
+    assert read and all(m.sign == -1 and "named in a story of" in m.rule for m in read), read
+
+
+def test_an_incident_story_read_both_ways_leaves_bare_companies_alone(graph):
+    text = "Boeing 737 MAX grounded. Airbus posted record profit. Delta flies Airbus jets."
+    read = [m for m in tag_event(ex.Event(headline=text), graph).mentions if m.concept == "company:delta-air-lines"]
+    assert read and all(m.sign == 1 and not m.rule for m in read), read
+
+
+@pytest.mark.parametrize(
+    ("headline", "concept", "sign"),
+    [
+        # a company never strikes: named with a strike, it is the employer struck (Boeing, 2024-09-13)
+        ("Boeing machinists vote to strike, halting jet production", "company:boeing", -1),
+        # a rival reporting the same cost pressures (Walmart, 2022-05-18)
+        ("Walmart reported similar cost pressures a day earlier", "company:walmart", -1),
+    ],
+)
+def test_strikes_and_cost_pressures_are_bad_news_for_the_company(graph, headline, concept, sign):
+    assert {s for s, _, _ in _signs(graph, headline, concept)} == {sign}
