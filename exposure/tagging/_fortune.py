@@ -207,7 +207,8 @@ class _Clause:
 
     def incidents(self) -> list[tuple[float, str]]:
         """The signed weight and words of each incident read in the clause (see the module notes)."""
-        return [(trigger[2] or trigger[3], trigger[4]) for trigger in self.triggers if trigger[5] and (trigger[2] or trigger[3])]
+        read = [(trigger[2] or trigger[3], trigger[4]) for trigger in self.triggers if trigger[5]]
+        return [(weight, words) for weight, words in read if weight]
 
 
 def read_clause(text: str, start: int, end: int, lexicon: FortuneLexicon, products: bool = False) -> _Clause:
@@ -286,8 +287,10 @@ def sign_by_fortune(
     >>> [(m.sign, m.rule) for m in sign_by_fortune(text, found, frozenset({"company:tsmc"}))]
     [(-1, 'fortune: fell'), (1, '')]
     >>> text = "A Boeing 787 crashed after take-off. The engines were made by GE Aerospace."
-    >>> found = [Mention("system:boeing-787", "Boeing 787", 2, 12, 1.0), Mention("company:ge", "GE Aerospace", 62, 74, 1.0)]
-    >>> [(m.sign, m.confidence, m.rule) for m in sign_by_fortune(text, found, frozenset({"system:boeing-787", "company:ge"}))]
+    >>> found = [Mention("system:boeing-787", "Boeing 787", 2, 12, 1.0),
+    ...          Mention("company:ge", "GE Aerospace", 62, 74, 1.0)]
+    >>> read = sign_by_fortune(text, found, frozenset({"system:boeing-787", "company:ge"}))
+    >>> [(m.sign, m.confidence, m.rule) for m in read]
     [(-1, 1.0, 'fortune: crashed'), (-1, 0.5, 'fortune: named in a story of crashed')]
     """
     lexicon = lexicon or default_lexicon()
@@ -326,9 +329,9 @@ def _named_in_incidents(mentions: list[Mention], incidents: list[tuple[float, st
     if len(signs) != 1:
         return mentions
     sign = 1 if signs.pop() else -1
-    words = next(words for weight, words in incidents if (weight > 0) == (sign > 0))
+    rule = f"fortune: named in a story of {incidents[0][1]}"
     read = {m.concept for m in mentions if m.rule}
-    return [m.replaced(sign=sign, confidence=m.confidence * MODIFIER_WEIGHT, rule=f"fortune: named in a story of {words}")
+    return [m.replaced(sign=sign, confidence=m.confidence * MODIFIER_WEIGHT, rule=rule)
             if (m.concept.startswith("company:") and m.origin == "text" and m.start >= 0 and m.sign > 0
                 and not m.rule and m.concept not in read) else m
             for m in mentions]
