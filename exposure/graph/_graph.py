@@ -345,7 +345,8 @@ class KnowledgeGraph:
         gics = edges.loc[edges["relation"] == "classified_as", ["from_id", "to_id"]]
         gics = dict(gics.itertuples(index=False, name=None))
         located = edges.loc[
-            (edges["relation"] == "located_in") & edges["from_id"].str.startswith("company:"),
+            (edges["relation"] == "located_in") & edges["from_id"].str.startswith("company:")
+            & edges["to_id"].str.startswith("country:"),
             ["from_id", "to_id"],
         ]
         country = dict(located.itertuples(index=False, name=None))

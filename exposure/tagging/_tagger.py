@@ -9,6 +9,7 @@ from exposure.tagging._context import localize, sign_by_sentence
 from exposure.tagging._event_types import EventTypes, read_event_types
 from exposure.tagging._fortune import FortuneLexicon, default_rows, quiet_bare_mentions, sign_by_fortune
 from exposure.tagging._gazetteer import Gazetteer, Mention, resolve_tag, tag_lookup
+from exposure.tagging._local import LocalReach, read_local
 from exposure.tagging._roles import operated_system_mentions
 from exposure.tagging._sense import SenseList, default_senses
 
@@ -41,6 +42,7 @@ class Vocabulary:
     event_types: EventTypes | None = None
     fortune: FortuneLexicon | None = None
     tag_effects: dict[str, dict[str, float]] | None = None
+    local: LocalReach = LocalReach()
 
     @classmethod
     def from_graph(cls, graph) -> Vocabulary:
@@ -83,6 +85,7 @@ class Vocabulary:
             event_types=event_types,
             fortune=FortuneLexicon.from_rows([*default_rows(), *event_types.fortune_rows()]),
             tag_effects=tag_effects,
+            local=LocalReach.from_graph(graph),
         )
 
 
@@ -189,6 +192,7 @@ def tag_event(
     mentions += effects
     mentions += operated_system_mentions(text, mentions, vocab.operated)
     mentions = localize(text, mentions, vocab.variants, vocab.regions_of)
+    mentions = read_local(mentions, vocab.local)
     unknown_tags = []
     tag_weight = vendor_tag_weight(tag_confidence, mentions) if event.tags else tag_confidence
     for tag in event.tags:
