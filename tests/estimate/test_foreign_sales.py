@@ -13,6 +13,7 @@ from exposure.datasets import load_dev_returns
 from exposure.errors import ArgumentError
 from exposure.estimate import ThemeFactor, blend_exposures, read_theme_factors, theme_betas, validate_blend
 from exposure.estimate._factors import series_factors
+from exposure.estimate._blend import full_exposure_beta
 from exposure.estimate._validate import PREDICTORS, UNBOUNDED, _r2
 
 THEME = "theme:foreign-sales"
@@ -120,3 +121,11 @@ def test_bounded_r2_is_r2_against_the_clipped_target():
     guess = np.array([0.3, 0.6, 1.0, 1.0])
     assert _r2(np.clip(y, 0, 1), guess) == pytest.approx(1 - 0.02 / float(((np.clip(y, 0, 1) - 0.725) ** 2).sum()))
     assert ThemeFactor("theme:x", "fund", "UUP", "", sign=-1).label == "fund -UUP"
+
+
+def test_a_theme_without_a_measured_scale_is_not_blended(graph, returns):
+    blended = blend_exposures(graph, returns, as_of="2019-01-01", themes=[THEME])   # 2016-18: dollar beta ~ 0
+    assert blended.table.empty and "t >= 2" in blended.themes.loc[THEME, "skipped"]
+    p = np.array([0.5, 1.0, 1.0, 0.5])
+    assert np.isnan(full_exposure_beta(p, np.array([0.4, -0.5, 0.6, -0.3])))
+    assert full_exposure_beta(p, np.array([0.4, -0.5, 0.6, -0.3]), min_t=0.0) > 0
