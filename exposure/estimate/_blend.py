@@ -25,7 +25,8 @@ For security i and theme k with a factor (see :mod:`exposure.estimate._factors`)
    spread, leaves the prior in place.
 
 Explicit company figures are kept unless ``explicit="blend"`` (then every such row says which
-figure it replaced).
+figure it replaced). A factor marked ``use=no`` in ``theme_factors.csv`` is measured and
+validated, but its blends are not used (each row says so).
 """
 
 from __future__ import annotations
@@ -283,7 +284,9 @@ def blend_exposures(
         for i in np.flatnonzero(has):
             b = measured.basis[i][k]
             used, note = True, ""
-            if b == "explicit" and explicit == "keep":
+            if not factor.use:
+                used, note = False, f"{factor.label} is measured, not used (theme_factors.csv: use=no)"
+            elif b == "explicit" and explicit == "keep":
                 used, note = False, "explicit company figure kept (explicit='keep')"
             elif b == "explicit":
                 note = f"replaces the explicit company figure {p[i]:.3f}"

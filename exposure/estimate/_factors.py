@@ -8,10 +8,12 @@ enough pure plays to build one (``basket``: the equal-weighted daily return of t
 whose prior exposure is at least :data:`PURE_PLAY`). A basket member is measured
 against the basket without itself (leave-one-out), so no security explains its own return.
 
-The list is data: ``exposure/estimate/data/theme_factors.csv`` (theme, kind, series, sign, note).
+The list is data: ``exposure/estimate/data/theme_factors.csv`` (theme, kind, series, sign, use, note).
 ``sign`` (+1, or -1; +1 when the column is absent) turns a series the theme's companies move
 against into their factor: sales abroad lose when the dollar rises, so ``theme:foreign-sales``
 is measured against minus the return of the dollar fund UUP (the return of being short the dollar).
+``use`` (yes, or no; yes when absent) says whether the theme's blends become exposures: ``no``
+keeps a factor measured and validated while its blends stay out of the graph (the note says why).
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class ThemeFactor:
     sign : {1, -1}, default 1
         The factor is ``sign`` times the series' return or change: -1 where the theme gains when the
         series falls (foreign sales and the dollar fund).
+    use : bool, default True
+        Whether the theme's blends become ``returns-blend`` edges; False: measured and validated only.
     """
 
     theme: str
@@ -57,6 +61,7 @@ class ThemeFactor:
     series: str
     note: str
     sign: int = 1
+    use: bool = True
 
     @property
     def label(self) -> str:
@@ -97,12 +102,16 @@ def read_theme_factors(path: str | Path | None = None) -> list[ThemeFactor]:
         if kind == "basket" and sign_text == "-1":
             raise ArgumentError("a basket's sign is always 1", where=where_row, field="sign",
                                 fix="write 1 or leave it empty for a basket")
+        use_text = (row.get("use") or "yes").strip().lower()
+        if use_text not in ("yes", "no"):
+            raise ArgumentError(f"use {use_text!r}", where=where_row, field="use",
+                                fix="write yes (blends become exposures) or no (measured and validated only)")
         if theme in seen:
             raise ArgumentError(f"{theme} listed twice", where=where_row, field="theme",
                                 fix="keep one factor per theme")
         seen.add(theme)
         factors.append(ThemeFactor(theme, kind, series, (row.get("note") or "").strip(),  # type: ignore[arg-type]
-                                   -1 if sign_text == "-1" else 1))
+                                   -1 if sign_text == "-1" else 1, use_text == "yes"))
     return factors
 
 

@@ -73,8 +73,8 @@ def test_dollar_news_scores_exporters_down_and_leaves_euro_listings_alone(graph)
 def test_the_dollar_factor_is_minus_uup(returns):
     factors = {f.theme: f for f in read_theme_factors()}
     usd = factors[THEME]
-    assert (usd.kind, usd.series, usd.sign, usd.label) == ("fund", "UUP", -1, "fund -UUP")
-    assert all(f.sign == 1 for f in factors.values() if f.theme != THEME)
+    assert (usd.kind, usd.series, usd.sign, usd.label, usd.use) == ("fund", "UUP", -1, "fund -UUP", False)
+    assert all(f.sign == 1 and f.use for f in factors.values() if f.theme != THEME)
     past = returns.loc["2022-01-01":"2022-12-31"]
     tickers = ["AAPL", "XOM", "NEE"]
     plus = theme_betas(past[tickers].to_numpy(float), past["SPY"].to_numpy(float), past[["UUP"]].to_numpy(float))
@@ -86,22 +86,26 @@ def test_the_dollar_factor_is_minus_uup(returns):
 def test_sign_column_is_checked_and_optional(tmp_path):
     path = tmp_path / "f.csv"
     path.write_text("theme,kind,series,note\ntheme:airlines,fund,JETS,x\n")
-    assert read_theme_factors(path)[0].sign == 1
-    for row, field in (("theme:airlines,fund,JETS,2,x", "sign"), ("theme:banks,basket,,-1,x", "sign")):
-        path.write_text(f"theme,kind,series,sign,note\n{row}\n")
+    assert read_theme_factors(path)[0].sign == 1 and read_theme_factors(path)[0].use
+    for row, field in (("theme:airlines,fund,JETS,2,yes,x", "sign"), ("theme:banks,basket,,-1,yes,x", "sign"),
+                       ("theme:banks,basket,,1,maybe,x", "use")):
+        path.write_text(f"theme,kind,series,sign,use,note\n{row}\n")
         with pytest.raises(ArgumentError) as err:
             read_theme_factors(path)
         assert err.value.field == field and "line 2" in str(err.value.where) and err.value.fix
 
 
-def test_foreign_sales_is_blended_against_the_short_dollar(graph, returns):
+def test_foreign_sales_is_measured_against_the_short_dollar_but_not_used(graph, returns):
     blended = blend_exposures(graph, returns, as_of="2024-01-02", themes=[THEME])
     theme = blended.themes.loc[THEME]
     assert theme["factor"] == "fund -UUP" and theme["ref"] > 0 and not theme["skipped"]
     table = blended.table
     assert table["blend"].between(0, 1).all() and (table["prior"] > 0).all()
     assert "RHM.DE" not in set(table["ticker"])                   # explicit 0: not exposed, not blended
-    assert "fund -UUP" in blended.explain("AAPL", THEME)
+    assert not table["used"].any() and table["note"].str.contains("use=no").all()
+    assert blended.edges().empty
+    explained = blended.explain("AAPL", THEME)
+    assert "fund -UUP" in explained and "no: fund -UUP is measured, not used" in explained
 
 
 def test_validation_separates_the_bound_from_the_estimate(graph, returns):
