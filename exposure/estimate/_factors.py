@@ -65,7 +65,7 @@ class ThemeFactor:
 
     @property
     def label(self) -> str:
-        """``"fund JETS"``, ``"yield ^TNX"``, ``"index GPRD"``, ``"fund -UUP"`` (sign -1) or ``"basket of pure plays"``."""
+        """``"fund JETS"``, ``"yield ^TNX"``, ``"index GPRD"``, ``"fund -UUP"`` (sign -1) or the basket."""
         if not self.series:
             return "basket of pure plays"
         return f"{self.kind} {'-' if self.sign < 0 else ''}{self.series}"

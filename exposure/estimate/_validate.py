@@ -129,7 +129,8 @@ def validate_blend(
         chosen = [f for f in factors if f.theme in set(blended.table["theme"])]
         realised = measure(blended.prior_graph, ahead, chosen, levels=levels, market=market, min_sessions=min_sessions)
         for k, factor in enumerate(chosen):
-            ref = full_exposure_beta(realised.prior[:, k], realised.beta[:, k], min_t=0.0)  # the target: any positive scale
+            # the target takes any positive scale, so its theme-years are the same with or without MIN_REF_T
+            ref = full_exposure_beta(realised.prior[:, k], realised.beta[:, k], min_t=0.0)
             if not np.isfinite(ref):
                 continue
             target = pd.Series(realised.beta[:, k] / ref, index=realised.tickers)
