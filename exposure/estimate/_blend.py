@@ -13,7 +13,10 @@ For security i and theme k with a factor (see :mod:`exposure.estimate._factors`)
 3. **Scale.** Betas are in return per unit of factor; exposures are shares in [0, 1]. The theme's
    reference ``ref`` is the beta of a full exposure, fitted through the origin over the exposed
    securities (``b ~ ref p``), so ``z = b / ref`` is the exposure the returns show and
-   ``se_z = se / ref`` its standard error.
+   ``se_z = se / ref`` its standard error. A theme whose ``ref`` is not at least
+   :data:`MIN_REF_T` standard errors above zero has no scale and is skipped: dividing by a
+   reference near zero turns noise into exposures of 0 or 1 (the dollar factor in 2019: ref 0.007,
+   t 0.3).
 4. **Shrinkage.** Within each GICS sector, the spread of true deviations from the prior is
    estimated by moments, ``tau2 = max(mean((z - p)^2) - mean(se_z^2), 0)`` (Morris 1983), and
    each estimate gets the weight of its precision: ``k = tau2 / (tau2 + se_z^2)``.
@@ -22,7 +25,8 @@ For security i and theme k with a factor (see :mod:`exposure.estimate._factors`)
    spread, leaves the prior in place.
 
 Explicit company figures are kept unless ``explicit="blend"`` (then every such row says which
-figure it replaced).
+figure it replaced). A factor marked ``use=no`` in ``theme_factors.csv`` is measured and
+validated, but its blends are not used (each row says so).
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ MIN_GROUP = 8
 """Fewest estimates in a sector for its own shrinkage; smaller sectors share the theme's."""
 MIN_EXPOSED = 3
 """Fewest exposed securities with an estimate for a theme's scale."""
+MIN_REF_T = 2.0
+"""Smallest t-statistic of the beta of a full exposure for a theme to be scaled (and blended) at all."""
 TABLE_COLUMNS = [
     "ticker", "company_id", "theme", "factor", "prior", "prior_basis", "beta", "se", "nobs", "ref", "z", "se_z",
     "group", "tau2", "k", "blend", "used", "note",
@@ -268,7 +274,7 @@ def blend_exposures(
         summaries.append(summary)
         if not np.isfinite(ref):
             summary["skipped"] = (f"fewer than {MIN_EXPOSED} exposed securities with prices" if has.sum() < MIN_EXPOSED
-                                  else "the beta of a full exposure is not positive")
+                                  else f"the beta of a full exposure is not positive with t >= {MIN_REF_T:g}")
             continue
         z, se_z = beta / ref, se / ref
         tau2, group = _sector_tau2(z - p, se_z, measured.sector, has)
@@ -278,7 +284,9 @@ def blend_exposures(
         for i in np.flatnonzero(has):
             b = measured.basis[i][k]
             used, note = True, ""
-            if b == "explicit" and explicit == "keep":
+            if not factor.use:
+                used, note = False, f"{factor.label} is measured, not used (theme_factors.csv: use=no)"
+            elif b == "explicit" and explicit == "keep":
                 used, note = False, "explicit company figure kept (explicit='keep')"
             elif b == "explicit":
                 note = f"replaces the explicit company figure {p[i]:.3f}"
@@ -351,17 +359,25 @@ def measure(prior_graph: KnowledgeGraph, sessions: pd.DataFrame, factors: list[T
     )
 
 
-def full_exposure_beta(prior: np.ndarray, beta: np.ndarray) -> float:
-    """The beta of a full exposure: ``b ~ ref p`` through the origin over the exposed securities (NaN if not positive).
+def full_exposure_beta(prior: np.ndarray, beta: np.ndarray, *, min_t: float = MIN_REF_T) -> float:
+    """The beta of a full exposure: ``b ~ ref p`` through the origin over the exposed securities.
+
+    NaN when fewer than :data:`MIN_EXPOSED` securities are exposed, or when ``ref`` is not at
+    least ``min_t`` classic standard errors (``s / sqrt(sum p^2)``, ``s^2`` the residual variance
+    with ``n - 1`` degrees of freedom) above zero.
 
     >>> round(full_exposure_beta(np.array([0.0, 0.5, 1.0, 1.0]), np.array([0.3, 0.5, 1.0, 0.9])), 6)
     0.955556
+    >>> full_exposure_beta(np.array([0.5, 1.0, 1.0, 0.5]), np.array([0.4, -0.5, 0.6, -0.3]))
+    nan
     """
     has = (prior > 0) & np.isfinite(beta)
     if has.sum() < MIN_EXPOSED:
         return np.nan
-    ref = float(prior[has] @ beta[has] / (prior[has] @ prior[has]))
-    return ref if ref > 0 else np.nan
+    p, b = prior[has], beta[has]
+    ref = float(p @ b / (p @ p))
+    spread = float(np.sqrt(((b - ref * p) ** 2).sum() / (len(p) - 1) / (p @ p)))
+    return ref if ref > 0 and ref >= min_t * spread else np.nan
 
 
 def _factors(factors: list[ThemeFactor], graph: KnowledgeGraph, themes: list[str] | None) -> list[ThemeFactor]:

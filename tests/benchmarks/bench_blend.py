@@ -3,7 +3,7 @@
     python tests/benchmarks/bench_blend.py [full|smoke]
 
 Real data: the bundled daily returns (2015-2026) and the default graph. full = every priced
-security of the graph (about 550) x every theme with a factor (28) over a 10-year window (2,520
+security of the graph (about 550) x every theme with a factor (33) over a 10-year window (2,520
 sessions before 2025-01-02); the issue's target is under 10 s end to end (prior graph as of the
 date, factors, leave-one-out baskets, betas, shrinkage), memory cache cleared and no disk cache.
 The peer fits the same regressions (return on a constant, the market and one theme factor, on the

@@ -12,6 +12,8 @@ from exposure.graph import PointInTime, UserTableWarning, strict_policy
 from tests.conftest import MINI_GRAPH
 
 DATES = ["2016-06-30", "2021-06-30", "2023-03-10", "2025-06-30"]
+# industry defaults: 242 sub-industry ones, plus theme:foreign-sales on the 11 sectors and 3 domestic sub-industries
+INDUSTRY_DEFAULTS = 242 + 11 + 3
 
 
 @pytest.mark.parametrize("day", DATES)
@@ -23,7 +25,7 @@ def test_as_of_reports_its_look_ahead_and_strict_has_none(graph, day):
     assert len(ahead.look_ahead) == ahead.look_ahead_count
     assert (ahead.look_ahead["known_from"] > day).all() and (ahead.look_ahead["days_ahead"] > 0).all()
     assert ahead.point_in_time == PointInTime(day, False, ahead.point_in_time.figures_kept, ahead.look_ahead_count,
-                                              0, 242)
+                                              0, INDUSTRY_DEFAULTS)
     assert strict.point_in_time.dropped == ahead.look_ahead_count
     assert strict.point_in_time.figures_kept == ahead.point_in_time.figures_kept
     assert len(strict.edges) == len(ahead.edges) - ahead.look_ahead_count
@@ -44,7 +46,7 @@ def test_every_company_exposure_row_is_dated_and_defaults_are_undated_priors(gra
     exposed = graph.edge_history[graph.edge_history["relation"] == "exposed_to"]
     company = exposed["from_id"].str.startswith("company:")
     assert (exposed.loc[company, "known_from"] >= exposed.loc[company, "as_of"]).all()
-    assert (exposed.loc[~company, "known_from"] == "").all() and (~company).sum() == 242
+    assert (exposed.loc[~company, "known_from"] == "").all() and (~company).sum() == INDUSTRY_DEFAULTS
     lockheed = exposed[(exposed["from_id"] == "company:lockheed-martin") & exposed["source"].str.contains("10-K")]
     assert set(lockheed["known_from"]) == {"2025-03-01"}  # fiscal 2024 10-K of a large accelerated filer: +60 days
 
