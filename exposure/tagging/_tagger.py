@@ -146,13 +146,19 @@ def vocabulary_for(graph) -> Vocabulary:
 
 def _tag_mention(node: str, tag: str, confidence: float, effects: list[Mention],
                  tag_effects: dict[str, dict[str, float]]) -> Mention:
-    """A vendor tag's mention, silenced when an event type read in the text moves one of the tag's
-    themes the other way: the text's reading of a ceasefire beats the vendor's "war" category."""
+    """A vendor tag's mention, silenced when the text says what happened.
+
+    An event type read in the text decides what the story means: the vendor's broad category
+    ("Technology & Innovation" on an antitrust suit) adds only side paths, and one that moves a
+    theme the other way (the "war" category of a ceasefire story) would contradict the reading.
+    Tags count only for stories whose text reads no event type."""
     implied = tag_effects.get(node, {})
     for effect in effects:
         weight = implied.get(effect.concept, 0.0)
         if weight * effect.sign < 0:
             return Mention(node, tag, -1, -1, confidence, "tag", 0, f"{effect.rule}, against the tag")
+    if effects:
+        return Mention(node, tag, -1, -1, confidence, "tag", 0, f"{effects[0].rule} read in the text, beside the tag")
     return Mention(node, tag, -1, -1, confidence, "tag")
 
 
@@ -174,7 +180,8 @@ def tag_event(
         concept of its own. A broad tag ("Technology & Innovation") says less than the concepts
         the text names, so each tag's confidence is ``tag_confidence * TAG_HALF / (TAG_HALF + n)``
         with ``n`` the distinct topical concepts (not places or category words) the text names:
-        full weight for a bare headline, half with two concepts, a tenth with eighteen.
+        full weight for a bare headline, half with two concepts, a tenth with eighteen. Once the
+        text reads an event type, the tags carry nothing (sign 0, their rule says why).
     vendor_ticker_prior : float, default 0.05
         Confidence given to a vendor ticker chip: the terminal's chips are often its own
         symbol or loosely related, so they must not dominate what the text says.

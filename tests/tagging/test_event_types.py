@@ -213,3 +213,19 @@ def test_drugs_named_for_price_negotiation_are_drug_price_policy(graph):
 )
 def test_status_quo_pace_and_expectations_set_the_sign(graph, headline, body, theme, sign):
     assert _sign(graph, headline, theme, body) == sign, _effects(graph, headline, body)
+
+
+def test_a_vendor_tag_adds_nothing_once_the_text_reads_an_event(graph):
+    # DOJ v. Google, 2020-10-20: the "Technology & Innovation" chip lifted data-centre and cyber names
+    event = ex.Event(headline="Justice Department sues Google over search monopoly",
+                     tags=["Technology & Innovation", "Regulation & Policy"])
+    tags = [m for m in tag_event(event, graph).mentions if m.origin == "tag"]
+    assert tags and all(m.sign == 0 and "beside the tag" in m.rule for m in tags)
+    scores = ex.map_events([event], graph).matrix.iloc[0]
+    assert scores[scores != 0].index.tolist() and set(scores[scores != 0].index) <= {"GOOGL", "GOOG"}
+
+
+def test_a_vendor_tag_still_counts_when_the_text_reads_no_event(graph):
+    event = ex.Event(headline="Lithuania asks NATO for more air defences", tags=["Geopolitics & War"])
+    tags = [m for m in tag_event(event, graph).mentions if m.origin == "tag"]
+    assert tags and all(m.sign == 1 and not m.rule for m in tags)
