@@ -162,6 +162,12 @@ def _tag_mention(node: str, tag: str, confidence: float, effects: list[Mention],
     return Mention(node, tag, -1, -1, confidence, "tag")
 
 
+def _quiet_category_words(mentions: list[Mention], rule: str) -> list[Mention]:
+    """Category words in the text ("technology") are read like the vendor's tags they name."""
+    return [m.replaced(sign=0, rule=f"{rule} read in the text, beside the category word")
+            if m.sign and m.concept.startswith("tag:") and m.origin == "text" else m for m in mentions]
+
+
 def tag_event(
     event: Event,
     graph,
@@ -196,6 +202,8 @@ def tag_event(
                                 vocab.drivers_of)
     mentions, effects = read_event_types(text, mentions, vocab.event_types, vocab.sentence_signed)
     mentions = sign_by_fortune(text, mentions, vocab.fortune_signed, vocab.fortune)
+    if effects:
+        mentions = _quiet_category_words(mentions, effects[0].rule)
     mentions += effects
     mentions += operated_system_mentions(text, mentions, vocab.operated)
     mentions = localize(text, mentions, vocab.variants, vocab.regions_of)

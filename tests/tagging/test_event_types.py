@@ -229,3 +229,11 @@ def test_a_vendor_tag_still_counts_when_the_text_reads_no_event(graph):
     event = ex.Event(headline="Lithuania asks NATO for more air defences", tags=["Geopolitics & War"])
     tags = [m for m in tag_event(event, graph).mentions if m.origin == "tag"]
     assert tags and all(m.sign == 1 and not m.rule for m in tags)
+
+
+def test_a_category_word_adds_nothing_once_the_text_reads_an_event(graph):
+    # "... the biggest case against a technology company in two decades" (DOJ v. Google, 2020-10-20)
+    event = ex.Event(headline="Justice Department sues Google over search monopoly",
+                     body="It is the biggest antitrust case against a technology company in two decades.")
+    words = [m for m in tag_event(event, graph).mentions if m.concept.startswith("tag:") and m.origin == "text"]
+    assert words and all(m.sign == 0 and "beside the category word" in m.rule for m in words)
