@@ -48,11 +48,11 @@ No rule names a ticker, a date or an event: the types are general readings of th
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import compress, count
+from itertools import compress, count, repeat
 from typing import NamedTuple
 
 from exposure.tagging._context import _Sentences
@@ -150,6 +150,19 @@ class EventTypes:
         """The triggers of each first word, ready to match."""
         return {head: TriggersAt(found) for head, found in self.by_head.items()}
 
+    @cached_property
+    def acts_on(self) -> dict[tuple[str, ...], dict[str, tuple[int, EventType]]]:
+        """Kinds of a trigger -> ``acting(kinds)``, filled as triggers are read."""
+        return {}
+
+    def acting(self, kinds: Sequence[str]) -> dict[str, tuple[int, EventType]]:
+        """Concept -> ``(order, type)`` of the first of ``kinds`` (event type ids) that requires it."""
+        found: dict[str, tuple[int, EventType]] = {}
+        for order, kind_id in enumerate(kinds):
+            for concept in self.types[kind_id].requires:
+                found.setdefault(concept, (order, self.types[kind_id]))
+        return found
+
     def fortune_rows(self) -> list[dict[str, str]]:
         """Company-fortune rows of the types with a subject or object polarity ("fined": -1 for
         the company fined), in the format of ``company_fortune.csv``."""
@@ -195,6 +208,9 @@ class _Occurrence(NamedTuple):
     words: str
 
 
+_DISTINCT: dict[tuple[str, ...], tuple[str, ...]] = {}  # kinds of the triggers matched -> each kind once
+
+
 def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: EventTypes) -> list[_Occurrence]:
     """Triggers of one sentence in text order, each with the weight its modifiers give it.
 
@@ -204,11 +220,11 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
     negation = hedge = (-WINDOW - 1, -WINDOW - 1)
     found: list[_Occurrence] = []
     shortfalls: list[tuple[int, int]] = []
+    matchers = lexicon.matchers
     for i in heads:
-        longest, matched = lexicon.matchers[words[i]].longest(words, i)
+        longest, kinds = matchers[words[i]].longest_kinds(words, i)
         if longest is None:
             continue
-        kinds = [trigger.kind for trigger in matched]
         if "shortfall" in kinds:
             shortfalls.append((i, longest))
         elif "negation" in kinds:
@@ -223,7 +239,10 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
             if i - hedge[1] <= WINDOW:
                 weight *= MODIFIER_WEIGHT
                 said = f"{text[starts[hedge[0]]:ends[hedge[1]]]} .. {said}"
-            found.append(_Occurrence(i, longest, starts[i], ends[longest], tuple(dict.fromkeys(kinds)), weight, said))
+            distinct = _DISTINCT.get(kinds)
+            if distinct is None:
+                distinct = _DISTINCT[kinds] = tuple(dict.fromkeys(kinds))
+            found.append(_Occurrence(i, longest, starts[i], ends[longest], distinct, weight, said))
     for first, last in shortfalls:
         before = [n for n, o in enumerate(found) if o.last < first and first - o.last <= SHORTFALL_REACH]
         if before:
@@ -269,18 +288,23 @@ def read_event_types(
     if not lexicon.types:
         return list(mentions), []
     sentences = _Sentences(text)
+    head_kind = lexicon.head_kind or {}
+    tokens = sentences.tokens
+    heads = list(compress(count(), map(head_kind.__contains__, tokens.folded)))  # the words that start a trigger
+    if not heads:
+        return list(mentions), []
     by_sentence: dict[int, list[int]] = {}
+    required = lexicon.required
     for number, mention in enumerate(mentions):
-        if mention.start >= 0 and mention.origin in _READ_ORIGINS and mention.concept in lexicon.required:
+        if mention.concept in required and mention.start >= 0 and mention.origin in _READ_ORIGINS:
             by_sentence.setdefault(sentences.number(mention.start), []).append(number)
     consumed: dict[int, tuple[str, EventType]] = {}
     effects: list[Mention] = []
     needs = lexicon.needs or {}
-    head_kind = lexicon.head_kind or {}
-    tokens = sentences.tokens
+    bounds = sentences.token_bounds
     heads_of: dict[int, list[int]] = {}
-    for i in compress(count(), map(head_kind.__contains__, tokens.folded)):  # the words that start a trigger
-        heads_of.setdefault(sentences.number(tokens.starts[i]), []).append(i)
+    for number, i in zip(map(bisect_right, repeat(bounds), heads), heads):
+        heads_of.setdefault(number - 1, []).append(i)
     for number, heads in heads_of.items():
         named = {mentions[i].concept for i in by_sentence.get(number, ())}
         if not any(head_kind[word] == _FIRES and (needs[word] is None or needs[word] & named)
@@ -374,16 +398,19 @@ def _governing(occurrences, firsts, clause_of: _ClauseOf, first: int, last: int,
     lo = bisect_left(firsts, first - REACH - _LONGEST_MENTION)
     hi = bisect_left(firsts, last + REACH + 1)
     candidates = []
+    acts_on = lexicon.acts_on
+    concept = mention.concept
     for at in range(lo, hi):
         occurrence = occurrences[at]
         distance = max(0, first - occurrence.last - 1, occurrence.first - last - 1)
         if distance > REACH:
             continue
-        for order, kind_id in enumerate(occurrence.kinds):
-            kind = lexicon.types[kind_id]
-            if mention.concept in kind.requires:
-                candidates.append((distance, occurrence.first > last, order, at, kind))
-                break
+        acting = acts_on.get(occurrence.kinds)
+        if acting is None:
+            acting = acts_on[occurrence.kinds] = lexicon.acting(occurrence.kinds)
+        found = acting.get(concept)
+        if found is not None:
+            candidates.append((distance, occurrence.first > last, found[0], at, found[1]))
     if not candidates:
         return None
     if len(candidates) == 1:
