@@ -53,6 +53,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import compress, count, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from exposure.tagging._context import _Sentences
@@ -151,6 +152,18 @@ class EventTypes:
         return {head: TriggersAt(found) for head, found in self.by_head.items()}
 
     @cached_property
+    def single_word(self) -> dict[str, tuple[str, ...]]:
+        """First word -> kinds of its triggers, for the words whose every trigger is that word alone
+        (what ``TriggersAt.longest_kinds`` gives at any such word, without a call)."""
+        return {head: at.one_word_kinds for head, at in self.matchers.items()
+                if at.by_second and not at.seconds and at.one_word}
+
+    @cached_property
+    def free_of(self) -> dict[tuple[str, ...], tuple[EventType, ...]]:
+        """Kinds of a trigger -> those of its types that require nothing, filled as triggers are read."""
+        return {}
+
+    @cached_property
     def acts_on(self) -> dict[tuple[str, ...], dict[str, tuple[int, EventType]]]:
         """Kinds of a trigger -> ``acting(kinds)``, filled as triggers are read."""
         return {}
@@ -220,11 +233,15 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
     negation = hedge = (-WINDOW - 1, -WINDOW - 1)
     found: list[_Occurrence] = []
     shortfalls: list[tuple[int, int]] = []
-    matchers = lexicon.matchers
+    matchers, single = lexicon.matchers, lexicon.single_word
     for i in heads:
-        longest, kinds = matchers[words[i]].longest_kinds(words, i)
-        if longest is None:
-            continue
+        kinds = single.get(words[i])
+        if kinds is not None:
+            longest = i
+        else:
+            longest, kinds = matchers[words[i]].longest_kinds(words, i)
+            if longest is None:
+                continue
         if "shortfall" in kinds:
             shortfalls.append((i, longest))
         elif "negation" in kinds:
@@ -307,7 +324,7 @@ def read_event_types(
         heads_of.setdefault(number - 1, []).append(i)
     for number, heads in heads_of.items():
         named = {mentions[i].concept for i in by_sentence.get(number, ())}
-        if not any(head_kind[word] == _FIRES and (needs[word] is None or needs[word] & named)
+        if not any(head_kind[word] == _FIRES and (needs[word] is None or not needs[word].isdisjoint(named))
                    for word in [tokens.folded[i] for i in heads]):
             continue
         # Sentences end at white space, so each holds whole tokens: its words are a slice of the text's.
@@ -332,22 +349,35 @@ def read_event_types(
                 if not kind.keeps:
                     consumed.setdefault(index, (f"event: {kind.label} ({occurrences[at].words})", kind))
         readings = [(at, kind, acted_on) for at, (kind, acted_on) in fired.items()]
+        free_of = lexicon.free_of
         for at, occurrence in enumerate(occurrences):
             if at not in fired:
-                readings.extend((at, lexicon.types[k], []) for k in occurrence.kinds if not lexicon.types[k].requires)
-        read_ids = {kind.id for _, kind, _ in readings}
-        if any(kind.reverses & read_ids for _, kind, _ in readings):
-            undone = {(clause_of[at], r) for at, kind, _ in readings for r in kind.reverses}
-            readings = [(at, kind, on) for at, kind, on in readings if (clause_of[at], kind.id) not in undone]
+                free = free_of.get(occurrence.kinds)
+                if free is None:
+                    free = free_of[occurrence.kinds] = tuple(
+                        lexicon.types[k] for k in occurrence.kinds if not lexicon.types[k].requires)
+                for kind in free:
+                    readings.append((at, kind, []))
+        if not readings:
+            continue
+        if len(readings) > 1 or readings[0][1].reverses:
+            read_ids = {kind.id for _, kind, _ in readings}
+            if any(kind.reverses & read_ids for _, kind, _ in readings):
+                undone = {(clause_of[at], r) for at, kind, _ in readings for r in kind.reverses}
+                readings = [(at, kind, on) for at, kind, on in readings if (clause_of[at], kind.id) not in undone]
+            readings.sort(key=itemgetter(0))
         strongest: dict[str, tuple[_Occurrence, EventType, list[int]]] = {}
-        for at, kind, acted_on in sorted(readings, key=lambda r: r[0]):
+        for at, kind, acted_on in readings:
             occurrence = occurrences[at]
             if kind.id not in strongest or abs(occurrence.weight) > abs(strongest[kind.id][0].weight):
                 strongest[kind.id] = (occurrence, kind, acted_on)
         for occurrence, kind, acted_on in strongest.values():
             rule = f"event: {kind.label} ({occurrence.words})"
-            confidence = max((mentions[i].confidence for i in acted_on), default=1.0)
-            said = " .. ".join([occurrence.words, *(mentions[i].text for i in acted_on[:1])])
+            if acted_on:
+                confidence = max([mentions[i].confidence for i in acted_on])
+                said = f"{occurrence.words} .. {mentions[acted_on[0]].text}"
+            else:
+                confidence, said = 1.0, occurrence.words
             for theme, weight in kind.effects:
                 signed = weight * occurrence.weight
                 if signed:
