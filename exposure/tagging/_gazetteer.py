@@ -255,10 +255,10 @@ class Gazetteer:
         if len(self._codes) > _CACHE_LIMIT or self._codes.chars > _CACHE_CHARS:
             self._reset_cache()
         # A token is a piece of one token, so the pieces' codes serve the tokens too.
-        found = self._index.find("".join(map(self._codes.__getitem__, words)))
+        found = self._index.find_spans("".join(map(self._codes.__getitem__, words)), starts, ends)
         return [
             Mention(concept, text[start:end], start, end, confidence)
-            for start, end, hits in [(starts[first], ends[last - 1], hits) for first, last, hits in found]
+            for start, end, hits in found
             for concept, confidence in hits
         ]
 
