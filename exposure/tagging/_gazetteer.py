@@ -85,7 +85,8 @@ class Mention:
 
 
 _SET_CONCEPT, _SET_TEXT, _SET_START, _SET_END, _SET_CONFIDENCE, _SET_ORIGIN, _SET_SIGN, _SET_RULE = (
-    Mention.__dict__[name].__set__ for name in ("concept", "text", "start", "end", "confidence", "origin", "sign", "rule")
+    Mention.__dict__[name].__set__
+    for name in ("concept", "text", "start", "end", "confidence", "origin", "sign", "rule")
 )
 
 
