@@ -362,6 +362,8 @@ def sign_by_sentence(
     >>> [m.sign for m in sign_by_sentence(text, found, frozenset({"theme:banks", "theme:housing"}))]
     [1, -1]
     """
+    if concepts.isdisjoint([mention.concept for mention in mentions]):
+        return list(mentions)
     drivers_of = drivers_of or {}
     sentences = _Sentences(text)
     number_at = sentences.number_at

@@ -319,6 +319,7 @@ def read_event_types(
     effects: list[Mention] = []
     needs = lexicon.needs or {}
     bounds = sentences.token_bounds
+    last_sentence = len(bounds) - 1
     heads_of: dict[int, list[int]] = {}
     for number, i in zip(map(bisect_right, repeat(bounds), heads), heads):
         heads_of.setdefault(number - 1, []).append(i)
@@ -328,10 +329,10 @@ def read_event_types(
                    for word in [tokens.folded[i] for i in heads]):
             continue
         # Sentences end at white space, so each holds whole tokens: its words are a slice of the text's.
-        sentence = sentences.token_range(number)
-        first_word = sentence.start
-        words = tokens.folded[first_word:sentence.stop]
-        starts, ends = tokens.starts[first_word:sentence.stop], tokens.ends[first_word:sentence.stop]
+        first_word = bounds[number]
+        stop = bounds[number + 1] if number < last_sentence else len(tokens.starts)
+        words = tokens.folded[first_word:stop]
+        starts, ends = tokens.starts[first_word:stop], tokens.ends[first_word:stop]
         occurrences = _occurrences(text, starts, ends, words, [i - first_word for i in heads], lexicon)
         if not occurrences:
             continue
@@ -389,6 +390,8 @@ def read_event_types(
         concept = mentions[index].concept
         if not any(theme == concept and weight > 0 for theme, weight in kind.effects):
             story.setdefault(concept, rule)
+    if not consumed:
+        return list(mentions), effects
     read = []
     for index, mention in enumerate(mentions):
         if index in consumed:

@@ -300,6 +300,8 @@ def sign_by_fortune(
     >>> [(m.sign, m.rule) for m in sign_by_fortune(text, found, frozenset({"company:tsmc"}))]
     [(-1, 'fortune: fell'), (1, '')]
     """
+    if concepts.isdisjoint([mention.concept for mention in mentions]):
+        return list(mentions)
     lexicon = lexicon or default_lexicon()
     sentences = _Sentences(text)
     clauses: dict[tuple[int, int, bool], _Clause] = {}
