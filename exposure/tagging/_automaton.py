@@ -9,7 +9,7 @@ character no phrase contains.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import ahocorasick_rs
 
@@ -70,6 +70,20 @@ class PhraseIndex:
     def __setstate__(self, state: dict) -> None:
         self._phrases, self._values = state["phrases"], state["values"]
         self._build()
+
+    def find_spans(self, symbols: str, starts: Sequence[int], ends: Sequence[int]) -> list[tuple[int, int, object]]:
+        """``(starts[first token], ends[last token], value)`` of each match: ``find`` with the tokens'
+        positions looked up in the same pass.
+
+        >>> a, b = symbol(0), symbol(1)
+        >>> PhraseIndex({a + b: "AB"}).find_spans(OUTSIDE + a + b, [0, 4, 8], [3, 7, 11])
+        [(4, 11, 'AB')]
+        """
+        if self._automaton is None:
+            return []
+        values = self._values
+        return [(starts[first], ends[end - 1], values[i])
+                for i, first, end in self._automaton.find_matches_as_indexes(symbols)]
 
     def find(self, symbols: str) -> list[tuple[int, int, object]]:
         """``(first token, end token, value)`` of each match, leftmost-longest, in order."""

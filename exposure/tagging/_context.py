@@ -210,6 +210,7 @@ class _Sentences:
         self._words: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
         self._directions: dict[tuple[int, int], int] = {}
         self._tokens: _Tokens | None = None
+        self._token_bounds: list[int] | None = None
         cls._last = self
         return self
 
@@ -238,6 +239,16 @@ class _Sentences:
         if self._tokens is None:
             self._tokens = _Tokens(self.text)
         return self._tokens
+
+    @property
+    def token_bounds(self) -> list[int]:
+        """Number of the first token of each sentence (or of the first after it, for a sentence with
+        none): token ``i`` lies in sentence ``bisect_right(token_bounds, i) - 1``, since every token
+        lies in a sentence and only white space lies between them."""
+        if self._token_bounds is None:
+            starts = self.tokens.starts
+            self._token_bounds = [bisect_left(starts, start) for start, _ in self.spans]
+        return self._token_bounds
 
     def token_range(self, number: int) -> range:
         """Numbers of the tokens of sentence ``number`` (sentences end at white space, so never inside a token)."""
@@ -351,6 +362,8 @@ def sign_by_sentence(
     >>> [m.sign for m in sign_by_sentence(text, found, frozenset({"theme:banks", "theme:housing"}))]
     [1, -1]
     """
+    if concepts.isdisjoint([mention.concept for mention in mentions]):
+        return list(mentions)
     drivers_of = drivers_of or {}
     sentences = _Sentences(text)
     number_at = sentences.number_at

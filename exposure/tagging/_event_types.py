@@ -48,11 +48,12 @@ No rule names a ticker, a date or an event: the types are general readings of th
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import compress, count
+from itertools import compress, count, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from exposure.tagging._context import _Sentences
@@ -150,6 +151,31 @@ class EventTypes:
         """The triggers of each first word, ready to match."""
         return {head: TriggersAt(found) for head, found in self.by_head.items()}
 
+    @cached_property
+    def single_word(self) -> dict[str, tuple[str, ...]]:
+        """First word -> kinds of its triggers, for the words whose every trigger is that word alone
+        (what ``TriggersAt.longest_kinds`` gives at any such word, without a call)."""
+        return {head: at.one_word_kinds for head, at in self.matchers.items()
+                if at.by_second and not at.seconds and at.one_word}
+
+    @cached_property
+    def free_of(self) -> dict[tuple[str, ...], tuple[EventType, ...]]:
+        """Kinds of a trigger -> those of its types that require nothing, filled as triggers are read."""
+        return {}
+
+    @cached_property
+    def acts_on(self) -> dict[tuple[str, ...], dict[str, tuple[int, EventType]]]:
+        """Kinds of a trigger -> ``acting(kinds)``, filled as triggers are read."""
+        return {}
+
+    def acting(self, kinds: Sequence[str]) -> dict[str, tuple[int, EventType]]:
+        """Concept -> ``(order, type)`` of the first of ``kinds`` (event type ids) that requires it."""
+        found: dict[str, tuple[int, EventType]] = {}
+        for order, kind_id in enumerate(kinds):
+            for concept in self.types[kind_id].requires:
+                found.setdefault(concept, (order, self.types[kind_id]))
+        return found
+
     def fortune_rows(self) -> list[dict[str, str]]:
         """Company-fortune rows of the types with a subject or object polarity ("fined": -1 for
         the company fined), in the format of ``company_fortune.csv``."""
@@ -195,6 +221,9 @@ class _Occurrence(NamedTuple):
     words: str
 
 
+_DISTINCT: dict[tuple[str, ...], tuple[str, ...]] = {}  # kinds of the triggers matched -> each kind once
+
+
 def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: EventTypes) -> list[_Occurrence]:
     """Triggers of one sentence in text order, each with the weight its modifiers give it.
 
@@ -204,11 +233,15 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
     negation = hedge = (-WINDOW - 1, -WINDOW - 1)
     found: list[_Occurrence] = []
     shortfalls: list[tuple[int, int]] = []
+    matchers, single = lexicon.matchers, lexicon.single_word
     for i in heads:
-        longest, matched = lexicon.matchers[words[i]].longest(words, i)
-        if longest is None:
-            continue
-        kinds = [trigger.kind for trigger in matched]
+        kinds = single.get(words[i])
+        if kinds is not None:
+            longest = i
+        else:
+            longest, kinds = matchers[words[i]].longest_kinds(words, i)
+            if longest is None:
+                continue
         if "shortfall" in kinds:
             shortfalls.append((i, longest))
         elif "negation" in kinds:
@@ -223,7 +256,10 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
             if i - hedge[1] <= WINDOW:
                 weight *= MODIFIER_WEIGHT
                 said = f"{text[starts[hedge[0]]:ends[hedge[1]]]} .. {said}"
-            found.append(_Occurrence(i, longest, starts[i], ends[longest], tuple(dict.fromkeys(kinds)), weight, said))
+            distinct = _DISTINCT.get(kinds)
+            if distinct is None:
+                distinct = _DISTINCT[kinds] = tuple(dict.fromkeys(kinds))
+            found.append(_Occurrence(i, longest, starts[i], ends[longest], distinct, weight, said))
     for first, last in shortfalls:
         before = [n for n, o in enumerate(found) if o.last < first and first - o.last <= SHORTFALL_REACH]
         if before:
@@ -269,28 +305,34 @@ def read_event_types(
     if not lexicon.types:
         return list(mentions), []
     sentences = _Sentences(text)
+    head_kind = lexicon.head_kind or {}
+    tokens = sentences.tokens
+    heads = list(compress(count(), map(head_kind.__contains__, tokens.folded)))  # the words that start a trigger
+    if not heads:
+        return list(mentions), []
     by_sentence: dict[int, list[int]] = {}
+    required = lexicon.required
     for number, mention in enumerate(mentions):
-        if mention.start >= 0 and mention.origin in _READ_ORIGINS and mention.concept in lexicon.required:
+        if mention.concept in required and mention.start >= 0 and mention.origin in _READ_ORIGINS:
             by_sentence.setdefault(sentences.number(mention.start), []).append(number)
     consumed: dict[int, tuple[str, EventType]] = {}
     effects: list[Mention] = []
     needs = lexicon.needs or {}
-    head_kind = lexicon.head_kind or {}
-    tokens = sentences.tokens
+    bounds = sentences.token_bounds
+    last_sentence = len(bounds) - 1
     heads_of: dict[int, list[int]] = {}
-    for i in compress(count(), map(head_kind.__contains__, tokens.folded)):  # the words that start a trigger
-        heads_of.setdefault(sentences.number(tokens.starts[i]), []).append(i)
+    for number, i in zip(map(bisect_right, repeat(bounds), heads), heads):
+        heads_of.setdefault(number - 1, []).append(i)
     for number, heads in heads_of.items():
         named = {mentions[i].concept for i in by_sentence.get(number, ())}
-        if not any(head_kind[word] == _FIRES and (needs[word] is None or needs[word] & named)
+        if not any(head_kind[word] == _FIRES and (needs[word] is None or not needs[word].isdisjoint(named))
                    for word in [tokens.folded[i] for i in heads]):
             continue
         # Sentences end at white space, so each holds whole tokens: its words are a slice of the text's.
-        sentence = sentences.token_range(number)
-        first_word = sentence.start
-        words = tokens.folded[first_word:sentence.stop]
-        starts, ends = tokens.starts[first_word:sentence.stop], tokens.ends[first_word:sentence.stop]
+        first_word = bounds[number]
+        stop = bounds[number + 1] if number < last_sentence else len(tokens.starts)
+        words = tokens.folded[first_word:stop]
+        starts, ends = tokens.starts[first_word:stop], tokens.ends[first_word:stop]
         occurrences = _occurrences(text, starts, ends, words, [i - first_word for i in heads], lexicon)
         if not occurrences:
             continue
@@ -308,22 +350,35 @@ def read_event_types(
                 if not kind.keeps:
                     consumed.setdefault(index, (f"event: {kind.label} ({occurrences[at].words})", kind))
         readings = [(at, kind, acted_on) for at, (kind, acted_on) in fired.items()]
+        free_of = lexicon.free_of
         for at, occurrence in enumerate(occurrences):
             if at not in fired:
-                readings.extend((at, lexicon.types[k], []) for k in occurrence.kinds if not lexicon.types[k].requires)
-        read_ids = {kind.id for _, kind, _ in readings}
-        if any(kind.reverses & read_ids for _, kind, _ in readings):
-            undone = {(clause_of[at], r) for at, kind, _ in readings for r in kind.reverses}
-            readings = [(at, kind, on) for at, kind, on in readings if (clause_of[at], kind.id) not in undone]
+                free = free_of.get(occurrence.kinds)
+                if free is None:
+                    free = free_of[occurrence.kinds] = tuple(
+                        lexicon.types[k] for k in occurrence.kinds if not lexicon.types[k].requires)
+                for kind in free:
+                    readings.append((at, kind, []))
+        if not readings:
+            continue
+        if len(readings) > 1 or readings[0][1].reverses:
+            read_ids = {kind.id for _, kind, _ in readings}
+            if any(kind.reverses & read_ids for _, kind, _ in readings):
+                undone = {(clause_of[at], r) for at, kind, _ in readings for r in kind.reverses}
+                readings = [(at, kind, on) for at, kind, on in readings if (clause_of[at], kind.id) not in undone]
+            readings.sort(key=itemgetter(0))
         strongest: dict[str, tuple[_Occurrence, EventType, list[int]]] = {}
-        for at, kind, acted_on in sorted(readings, key=lambda r: r[0]):
+        for at, kind, acted_on in readings:
             occurrence = occurrences[at]
             if kind.id not in strongest or abs(occurrence.weight) > abs(strongest[kind.id][0].weight):
                 strongest[kind.id] = (occurrence, kind, acted_on)
         for occurrence, kind, acted_on in strongest.values():
             rule = f"event: {kind.label} ({occurrence.words})"
-            confidence = max((mentions[i].confidence for i in acted_on), default=1.0)
-            said = " .. ".join([occurrence.words, *(mentions[i].text for i in acted_on[:1])])
+            if acted_on:
+                confidence = max([mentions[i].confidence for i in acted_on])
+                said = f"{occurrence.words} .. {mentions[acted_on[0]].text}"
+            else:
+                confidence, said = 1.0, occurrence.words
             for theme, weight in kind.effects:
                 signed = weight * occurrence.weight
                 if signed:
@@ -335,6 +390,8 @@ def read_event_types(
         concept = mentions[index].concept
         if not any(theme == concept and weight > 0 for theme, weight in kind.effects):
             story.setdefault(concept, rule)
+    if not consumed:
+        return list(mentions), effects
     read = []
     for index, mention in enumerate(mentions):
         if index in consumed:
@@ -374,16 +431,19 @@ def _governing(occurrences, firsts, clause_of: _ClauseOf, first: int, last: int,
     lo = bisect_left(firsts, first - REACH - _LONGEST_MENTION)
     hi = bisect_left(firsts, last + REACH + 1)
     candidates = []
+    acts_on = lexicon.acts_on
+    concept = mention.concept
     for at in range(lo, hi):
         occurrence = occurrences[at]
         distance = max(0, first - occurrence.last - 1, occurrence.first - last - 1)
         if distance > REACH:
             continue
-        for order, kind_id in enumerate(occurrence.kinds):
-            kind = lexicon.types[kind_id]
-            if mention.concept in kind.requires:
-                candidates.append((distance, occurrence.first > last, order, at, kind))
-                break
+        acting = acts_on.get(occurrence.kinds)
+        if acting is None:
+            acting = acts_on[occurrence.kinds] = lexicon.acting(occurrence.kinds)
+        found = acting.get(concept)
+        if found is not None:
+            candidates.append((distance, occurrence.first > last, found[0], at, found[1]))
     if not candidates:
         return None
     if len(candidates) == 1:

@@ -91,6 +91,30 @@ class TriggersAt:
         self.one_word = tuple(t for t in self.triggers if len(t.parts) == 1 and len(t.parts[0]) == 1)
         self.by_second = all(second is not None or len(parts) == len(parts[0]) == 1
                              for parts, second in zip(self.patterns, self.second))
+        self.one_word_kinds = tuple(t.kind for t in self.one_word)
+        self._kinds: dict[tuple[int, ...], tuple[str, ...]] = {}
+
+    def longest_kinds(self, words: Sequence[str], i: int) -> tuple[int | None, tuple[str, ...]]:
+        """``longest`` giving the ``kind`` of each trigger matched instead of the triggers.
+
+        >>> at = TriggersAt([Trigger("cut", (("cut",),), 0, 0, "a"), Trigger("cuts off", (("cut", "off"),), 0, 0, "b")])
+        >>> at.longest_kinds("cut off".split(), 0), at.longest_kinds(["cut"], 0)
+        ((1, ('b',)), (0, ('a',)))
+        """
+        ahead = words[i + 1:i + 2 + GAP]
+        if self.by_second and self.seconds.isdisjoint(ahead):
+            return (i, self.one_word_kinds) if self.one_word else (None, ())
+        lasts = [_match(parts, words, i) if second is None or second in ahead else None
+                 for parts, second in zip(self.patterns, self.second)]
+        longest = max((last for last in lasts if last is not None), default=None)
+        if longest is None:
+            return None, ()
+        chosen = tuple(n for n, last in enumerate(lasts) if last == longest)
+        kinds = self._kinds.get(chosen)
+        if kinds is None:
+            kinds = self._kinds[chosen] = tuple(t.kind for t, pattern in zip(self.triggers, self.pattern_of)
+                                                if pattern in chosen)
+        return longest, kinds
 
     def longest(self, words: Sequence[str], i: int) -> tuple[int | None, Sequence[Trigger]]:
         """The last word of the longest trigger matched at word ``i``, and every trigger that long,
@@ -179,7 +203,7 @@ def _match(parts: tuple[tuple[str, ...], ...], words: Sequence[str], i: int) -> 
     return position
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # made per clause of every story: plain slots are set fastest
 class _Clause:
     """The triggers of one clause in text order: ``(start, end, on subject, on object, words, incident)``."""
 
@@ -293,6 +317,8 @@ def sign_by_fortune(
     >>> [(m.sign, m.confidence, m.rule) for m in read]
     [(-1, 1.0, 'fortune: crashed'), (-1, 0.5, 'fortune: named in a story of crashed')]
     """
+    if concepts.isdisjoint([mention.concept for mention in mentions]):
+        return list(mentions)
     lexicon = lexicon or default_lexicon()
     sentences = _Sentences(text)
     clauses: dict[tuple[int, int, bool], _Clause] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate, compress, count
-from operator import add
+from operator import add, not_
 
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -102,18 +102,23 @@ def token_starts(text: str) -> tuple[list[str], list[int]]:
     piece_starts = map(add, accumulate(map(len, pieces), initial=0), count())
     words = list(filter(None, pieces))
     starts = list(compress(piece_starts, pieces))
-    if all(map(str.isalnum, words)):
+    uneven = list(compress(count(), map(not_, map(str.isalnum, words))))
+    if not uneven:
         return words, starts
+    # Only the uneven pieces are read by TOKEN; the runs of whole words between them are copied as slices.
     found_words: list[str] = []
     found_starts: list[int] = []
-    for piece, start in zip(words, starts):
-        if piece.isalnum():
-            found_words.append(piece)
-            found_starts.append(start)
-        else:
-            for match in TOKEN.finditer(text, start, start + len(piece)):
-                found_words.append(match.group())
-                found_starts.append(match.start())
+    after = 0
+    for k in uneven:
+        found_words += words[after:k]
+        found_starts += starts[after:k]
+        start = starts[k]
+        for match in TOKEN.finditer(text, start, start + len(words[k])):
+            found_words.append(match.group())
+            found_starts.append(match.start())
+        after = k + 1
+    found_words += words[after:]
+    found_starts += starts[after:]
     return found_words, found_starts
 
 

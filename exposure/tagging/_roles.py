@@ -115,7 +115,7 @@ def default_roles() -> RoleLexicon:
         return RoleLexicon.from_rows(list(csv.DictReader(handle)))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # made per clause of every story: plain slots are set fastest
 class _RoleClause:
     """The words of one clause (as written and folded), where they start, and its role triggers:
     ``(word index, kind, passive)`` in text order."""
@@ -232,6 +232,21 @@ def _role_span(sentences: _Sentences, key: tuple[int, int], lexicon: RoleLexicon
     return start, end
 
 
+_SERVED: dict[int, tuple[dict, dict[str, frozenset[str]]]] = {}
+
+
+def _served(operated: dict[str, list[tuple[str, float, frozenset[str]]]]) -> dict[str, frozenset[str]]:
+    """Operator -> every theme its systems serve, worked out once per ``operated`` table."""
+    kept = _SERVED.get(id(operated))
+    if kept is None or kept[0] is not operated:
+        if len(_SERVED) >= 16:
+            _SERVED.clear()
+        kept = _SERVED[id(operated)] = (operated, {
+            operator: frozenset().union(*(themes for _, _, themes in systems)) for operator, systems in operated.items()
+        })
+    return kept[1]
+
+
 def operated_system_mentions(
     text: str,
     mentions: Sequence[Mention],
@@ -263,29 +278,29 @@ def operated_system_mentions(
     >>> [(m.concept, m.rule) for m in operated_system_mentions(text, found, operated)]
     [('system:iron-dome', 'operator: Israel (target: fired .. at) -> system:iron-dome')]
     """
-    lexicon = lexicon or default_roles()
     sentences = _Sentences(text)
+    number_of = sentences.number
+    # Only the sentences that name an operator are read.
+    with_operator = {number_of(m.start) for m in mentions if m.concept in operated and m.start >= 0 and m.sign > 0}
+    if not with_operator:
+        return []
+    lexicon = lexicon or default_roles()
     by_sentence: dict[int, list[Mention]] = {}
     for mention in mentions:
         if mention.start >= 0 and mention.sign > 0:
-            by_sentence.setdefault(sentences.number(mention.start), []).append(mention)
+            number = number_of(mention.start)
+            if number in with_operator:
+                by_sentence.setdefault(number, []).append(mention)
     found = []
     serving_of: dict[tuple[str, str, bool], list[tuple[str, float]]] = {}
     clauses: dict[tuple[int, int], _RoleClause] = {}
     joined: dict[tuple[int, int], tuple[int, int]] = {}
-    served: dict[str, frozenset[str]] = {}
+    served = _served(operated)
     for number, group in sorted(by_sentence.items()):
-        if operated.keys().isdisjoint([mention.concept for mention in group]):
-            continue
         themes = sorted({m.concept: m for m in group if m.concept.startswith("theme:")}.items())
         named = {theme for theme, _ in themes}
-        operators = []
-        for mention in group:
-            if mention.concept in operated:
-                if mention.concept not in served:
-                    served[mention.concept] = frozenset().union(*(t for _, _, t in operated[mention.concept]))
-                if not served[mention.concept].isdisjoint(named):
-                    operators.append(mention)
+        operators = [mention for mention in group
+                     if mention.concept in operated and not served[mention.concept].isdisjoint(named)]
         if not operators:
             continue
         start, end = sentences.spans[number]

@@ -43,7 +43,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -79,6 +79,11 @@ class Sense:
     action: Literal["drop", "retarget"]
     target: str
     reasoning: str
+
+    @cached_property
+    def cues(self) -> frozenset[str]:
+        """The first words of the ``context`` phrases: a window without any of them selects nothing."""
+        return frozenset(phrase[0] for phrase in self.context)
 
     def applies_to(self, concept: str) -> bool:
         if self.concept.endswith(":*"):
@@ -169,14 +174,22 @@ class SenseList:
         """The mentions with every listed other sense dropped or re-targeted, in order."""
         kept: list[Mention] = []
         sentences = None
+        known = self._rows
         for mention in mentions:
-            rows = self.rows_for(mention.concept) if mention.start >= 0 else ()
-            alias = _fold_cached(mention.text) if rows else None
+            rows = known.get(mention.concept)
+            if rows is None:
+                rows = self.rows_for(mention.concept)
+            if not rows or mention.start < 0:
+                kept.append(mention)
+                continue
+            alias = _fold_cached(mention.text)
             for sense in rows:
                 if sense.alias is not None and alias != sense.alias:
                     continue
                 sentences = sentences or _Sentences(text)
                 words = _window(sentences, mention.start, mention.end, sense.side, sense.within)
+                if sense.cues.isdisjoint(words):
+                    continue
                 cue = _first(words, sense.context)
                 if cue is None or _first(words, sense.keep_if) is not None:
                     continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exposure.events import Event
-from exposure.tagging._context import localize, sign_by_sentence
+from exposure.tagging._context import _Sentences, localize, sign_by_sentence
 from exposure.tagging._event_types import EventTypes, read_event_types
 from exposure.tagging._fortune import FortuneLexicon, default_rows, quiet_bare_mentions, sign_by_fortune
 from exposure.tagging._gazetteer import Gazetteer, Mention, resolve_tag, tag_lookup
@@ -198,8 +198,9 @@ def tag_event(
     """
     vocab = vocabulary_for(graph)
     text = event.text
-    mentions = sign_by_sentence(text, vocab.senses.read(text, vocab.gazetteer.find(text)), vocab.sentence_signed,
-                                vocab.drivers_of)
+    tokens = _Sentences(text).tokens  # every stage reads the same words, cut once
+    found = vocab.gazetteer.find_tokens(text, tokens.words, tokens.starts, tokens.ends)
+    mentions = sign_by_sentence(text, vocab.senses.read(text, found), vocab.sentence_signed, vocab.drivers_of)
     mentions, effects = read_event_types(text, mentions, vocab.event_types, vocab.sentence_signed)
     mentions = sign_by_fortune(text, mentions, vocab.fortune_signed, vocab.fortune)
     if effects:

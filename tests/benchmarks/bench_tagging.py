@@ -48,6 +48,7 @@ TAG_EVENT_TARGET_MBPS = 3.0  # issue 10: tagging keeps its speed
 BEFORE = {  # tag_event as it was: the reader before issue 10's reading rules, and before their speed-up
     "before issue 10": "8f97365",
     "issue 10 before speed-up": "c06366d",
+    "before the one-pass engine work": "4c11f79",
 }
 ROOT = Path(__file__).resolve().parents[2]
 COMMON = (
