@@ -237,3 +237,12 @@ def test_a_category_word_adds_nothing_once_the_text_reads_an_event(graph):
                      body="It is the biggest antitrust case against a technology company in two decades.")
     words = [m for m in tag_event(event, graph).mentions if m.concept.startswith("tag:") and m.origin == "text"]
     assert words and all(m.sign == 0 and "beside the category word" in m.rule for m in words)
+
+
+def test_the_technology_category_does_not_mean_defence(graph):
+    # Google remedies ruling, 2025-09-02: the chip put Mercury Systems and drone makers in the top 10
+    event = ex.Event(id="ruling", headline="Judge declines to force Google to sell Chrome in search case",
+                     tags=["Technology & Innovation"])
+    scores = ex.map_events([event], graph).matrix.iloc[0]
+    defence = {"LMT", "NOC", "MRCY", "AVAV", "KTOS", "RCAT"}
+    assert not defence & set(scores[scores != 0].index)
