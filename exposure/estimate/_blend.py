@@ -63,7 +63,7 @@ MIN_REF_T = 2.0
 """Smallest t-statistic of the beta of a full exposure for a theme to be scaled (and blended) at all."""
 TABLE_COLUMNS = [
     "ticker", "company_id", "theme", "factor", "prior", "prior_basis", "beta", "se", "nobs", "ref", "z", "se_z",
-    "group", "tau2", "k", "blend", "used", "note",
+    "group", "tau2", "k", "sensitivity", "blend", "used", "note",
 ]
 
 
@@ -75,8 +75,11 @@ class BlendedExposures:
     ----------
     table : DataFrame
         One row per security and theme with an estimate: ``ticker, company_id, theme, factor,
-        prior, prior_basis, beta, se, nobs, ref, z, se_z, group, tau2, k, blend, used, note``.
-        ``used`` says whether the row becomes a ``returns-blend`` edge; ``note`` why not.
+        prior, prior_basis, beta, se, nobs, ref, z, se_z, group, tau2, k, sensitivity, blend, used, note``.
+        ``sensitivity`` is ``prior + k (z - prior)`` before the [0, 1] bound: the shrunk
+        sensitivity in units of a full exposure, which may pass 1 (a high-beta producer) or 0 (a
+        name that moves against its theme); ``blend`` bounds it to an exposure. ``used`` says whether
+        the row becomes a ``returns-blend`` edge; ``note`` why not.
     themes : DataFrame
         Per theme: factor, reference beta, pure plays, estimates, or why the theme was skipped.
     as_of : str
@@ -127,7 +130,7 @@ class BlendedExposures:
             f"  weight     k = tau2 / (tau2 + se_z^2) = {r.tau2:.4f} / ({r.tau2:.4f} + {r.se_z ** 2:.4f}) = {r.k:.3f}"
             f"  [tau2 of {r.group}]",
             f"  blend      {r.prior:.3f} + {r.k:.3f} x ({r.z:+.3f} - {r.prior:.3f}) = {r.blend:.3f}"
-            + (" (clipped to [0, 1])" if not 0 <= r.prior + r.k * (r.z - r.prior) <= 1 else ""),
+            + (f" (sensitivity {r.sensitivity:.3f} bounded to [0, 1])" if not 0 <= r.sensitivity <= 1 else ""),
             f"  used       {'yes: returns-blend edge' if r.used else 'no: ' + r.note}",
         ]
         return "\n".join(lines)
@@ -256,7 +259,7 @@ def blend_exposures(
     folder = Path(cache_dir).expanduser() if cache_dir is not None else default_blend_cache_dir()
     key = cache_key(graph=prior_graph.version, returns=frame_hash(past), levels=frame_hash(levels),
                     as_of=day.isoformat(), window=window, min_sessions=min_sessions, market=market,
-                    factors=[vars(f) for f in chosen], explicit=explicit)
+                    factors=[vars(f) for f in chosen], explicit=explicit, columns=TABLE_COLUMNS)
     cached = load(key, folder)
     if cached is not None:
         table, meta = cached
@@ -280,7 +283,8 @@ def blend_exposures(
         tau2, group = _sector_tau2(z - p, se_z, measured.sector, has)
         with np.errstate(invalid="ignore", divide="ignore"):
             weight = np.where(tau2 > 0, tau2 / (tau2 + se_z ** 2), 0.0)
-        blend = np.clip(p + weight * (z - p), 0.0, 1.0)
+        sensitivity = p + weight * (z - p)
+        blend = np.clip(sensitivity, 0.0, 1.0)
         for i in np.flatnonzero(has):
             b = measured.basis[i][k]
             used, note = True, ""
@@ -292,7 +296,7 @@ def blend_exposures(
                 note = f"replaces the explicit company figure {p[i]:.3f}"
             rows.append((measured.tickers[i], measured.company_ids[i], factor.theme, factor.label, p[i], b,
                          beta[i], se[i], int(measured.nobs[i, k]), ref, z[i], se_z[i], group[i], tau2[i],
-                         weight[i], blend[i], used, note))
+                         weight[i], sensitivity[i], blend[i], used, note))
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     themes_frame = pd.DataFrame(summaries).set_index("theme") if summaries else pd.DataFrame()
     save(key, folder, table, {"themes": summaries})

@@ -142,7 +142,7 @@ def validate_blend(
             y = y[keep].to_numpy()
             past = part["z"].to_numpy()[keep]
             prior = part["prior"].to_numpy()[keep]
-            unbounded = prior + part["k"].to_numpy()[keep] * (past - prior)
+            unbounded = part["sensitivity"].to_numpy()[keep]
             predictions = {"prior": prior, "past": past, "past_clipped": np.clip(past, 0.0, 1.0),
                            "blend": part["blend"].to_numpy()[keep], UNBOUNDED: unbounded}
             row = {"theme": factor.theme, "year": year, "n": int(keep.sum()),

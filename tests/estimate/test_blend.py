@@ -86,7 +86,10 @@ def test_nothing_on_or_after_the_as_of_date_is_used(graph, returns, blended):
 def test_every_blended_number_is_prior_plus_weighted_deviation(blended):
     t = blended.table
     assert len(t) > 300
-    assert np.allclose(t["blend"], np.clip(t["prior"] + t["k"] * (t["z"] - t["prior"]), 0, 1))
+    assert np.allclose(t["sensitivity"], t["prior"] + t["k"] * (t["z"] - t["prior"]))
+    assert np.allclose(t["blend"], np.clip(t["sensitivity"], 0, 1))
+    # the bound is the exposure's, not the estimate's: high-beta names keep their sensitivity above 1
+    assert (t["sensitivity"] > 1).any()
     assert np.allclose(t["z"], t["beta"] / t["ref"]) and np.allclose(t["se_z"], t["se"] / t["ref"])
     assert ((t["k"] >= 0) & (t["k"] <= 1)).all() and (t["prior"] > 0).all()
     assert t["blend"].between(0, 1).all()
