@@ -37,7 +37,9 @@ The reading, per sentence, is linear in its length:
    the type; not so for a type that ``keeps`` them): the type's effects say what the story means for
    them, applied as mentions of the effect themes, each with its rule (``event: tariff paused
    (pauses)``) for ``explain()``. A type read several times in one sentence counts once, at
-   its strongest reading;
+   its strongest reading; and a reading after a contrast (``but``, ``yet``, ``however``) that
+   moves a theme the other way from an earlier reading replaces it: in "Fed cuts rates but signals
+   fewer reductions" the guidance is the news, not the cut;
 4. a story is read once: the bare mentions elsewhere in it of a concept a fired type acted on
    carry nothing (their rule says so), unless the concept takes its clause's direction or the
    type's effects move it up as a bare mention does (attacks on shipping are more shipping
@@ -61,12 +63,14 @@ from exposure.tagging._fortune import (
     MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, TriggersAt, default_lexicon, phrase_parts,
 )
 from exposure.tagging._gazetteer import Mention
+from exposure.tagging._normalize import normalize_token
 
 REACH = 10
 SHORTFALL = ("less than expected", "less than forecast", "smaller than expected", "fewer than expected",
              "below expectations", "below forecasts", "below forecast", "short of expectations",
              "short of forecasts", "undershot")
 SHORTFALL_REACH = 10
+_CONTRAST = frozenset(normalize_token(w) for w in ("but", "yet", "however"))
 _LONGEST_MENTION = 12
 _ADJACENT = 2
 _READ_ORIGINS = ("text", "context")
@@ -359,6 +363,7 @@ def read_event_types(
                         lexicon.types[k] for k in occurrence.kinds if not lexicon.types[k].requires)
                 for kind in free:
                     readings.append((at, kind, []))
+                readings.extend(_after_contrast(at, occurrence, fired, occurrences, words, mentions, lexicon))
         if not readings:
             continue
         if len(readings) > 1 or readings[0][1].reverses:
@@ -370,8 +375,15 @@ def read_event_types(
         strongest: dict[str, tuple[_Occurrence, EventType, list[int]]] = {}
         for at, kind, acted_on in readings:
             occurrence = occurrences[at]
-            if kind.id not in strongest or abs(occurrence.weight) > abs(strongest[kind.id][0].weight):
+            held = strongest.get(kind.id)
+            if (held is None or abs(occurrence.weight) > abs(held[0].weight)
+                    or _contrasted(held, (occurrence, kind), words)):
                 strongest[kind.id] = (occurrence, kind, acted_on)
+        if len(strongest) > 1:
+            read = list(strongest.values())
+            for earlier in read:
+                if any(_contrasted(earlier, later, words) for later in read):
+                    del strongest[earlier[1].id]
         for occurrence, kind, acted_on in strongest.values():
             rule = f"event: {kind.label} ({occurrence.words})"
             if acted_on:
@@ -401,6 +413,32 @@ def read_event_types(
             mention = mention.replaced(sign=0, rule=f"{story[mention.concept]}, read for the story")
         read.append(mention)
     return read, effects
+
+
+def _after_contrast(at: int, occurrence: _Occurrence, fired: dict, occurrences, words: Sequence[str],
+                    mentions: Sequence[Mention], lexicon: EventTypes) -> list:
+    """Readings of a trigger that governs nothing, after a contrast word, of the concepts an earlier
+    trigger of the sentence acted on: "Fed cuts rates but signals fewer reductions" (the Fed signals)."""
+    found = []
+    for before, (_, acted_on) in fired.items():
+        earlier = occurrences[before]
+        if earlier.last < occurrence.first and not _CONTRAST.isdisjoint(words[earlier.last + 1:occurrence.first]):
+            concepts = {mentions[i].concept for i in acted_on}
+            for kind_id in occurrence.kinds:
+                kind = lexicon.types[kind_id]
+                if kind.requires and not kind.requires.isdisjoint(concepts):
+                    found.append((at, kind, [i for i in acted_on if mentions[i].concept in kind.requires]))
+    return found
+
+
+def _contrasted(before, after, words: Sequence[str]) -> bool:
+    """Whether the reading ``after`` (occurrence, type) moves a theme of ``before`` the other way
+    across a contrast word between them."""
+    (first, first_kind), (second, second_kind) = before[:2], after[:2]
+    if not (first.last < second.first and not _CONTRAST.isdisjoint(words[first.last + 1:second.first])):
+        return False
+    moved = {theme: weight * first.weight for theme, weight in first_kind.effects}
+    return any(moved.get(theme, 0.0) * weight * second.weight < 0 for theme, weight in second_kind.effects)
 
 
 class _ClauseOf:

@@ -246,3 +246,18 @@ def test_the_technology_category_does_not_mean_defence(graph):
     scores = ex.map_events([event], graph).matrix.iloc[0]
     defence = {"LMT", "NOC", "MRCY", "AVAV", "KTOS", "RCAT"}
     assert not defence & set(scores[scores != 0].index)
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "theme", "sign"),
+    [
+        # the Fed's "hawkish cut" (2024-12-18): after "but", the guidance is the news
+        ("Fed cuts rates but signals fewer reductions next year", "", "theme:interest-rates", 1),
+        ("Fed cuts rates by half a point", "", "theme:interest-rates", -1),
+        # reluctance to act is a step back from the act (same meeting)
+        ("Fed chair speaks", "The Chair said the Fed could be more cautious about further cuts.",
+         "theme:interest-rates", 1),
+    ],
+)
+def test_contrast_and_caution_turn_the_reading(graph, headline, body, theme, sign):
+    assert _sign(graph, headline, theme, body) == sign, _effects(graph, headline, body)
