@@ -346,7 +346,40 @@ def sign_by_fortune(
                 elif words:
                     mention = mention.replaced(sign=0, rule=f"fortune: {words} (neutral)")
         signed.append(mention)
-    return _named_in_incidents(signed, [found for read in incidents.values() for found in read])
+    read = [found for clause in incidents.values() for found in clause]
+    return _named_in_incidents(_share_with_listed(text, signed), read)
+
+
+_LIST_GLUE = frozenset({",", "and", ", and", "or", ", or", "&", "as well as"})
+
+
+def _share_with_listed(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Companies listed together ("GM, Ford and Stellantis") share the reading one of them takes.
+
+    A clause is cut at commas, so the trigger reaches only the nearest name of a list; the others
+    are the same grammatical subject or object.
+    """
+    named = sorted((m.start, i) for i, m in enumerate(mentions)
+                   if m.concept.startswith("company:") and m.origin == "text" and m.start >= 0)
+    if len(named) < 2:
+        return mentions
+    shared = list(mentions)
+    runs: list[list[int]] = [[named[0][1]]]
+    for (_, before), (_, after) in zip(named, named[1:]):
+        glue = " ".join(text[mentions[before].end:mentions[after].start].split())
+        if glue in _LIST_GLUE:
+            runs[-1].append(after)
+        else:
+            runs.append([after])
+    for run in runs:
+        read = [mentions[i] for i in run if (mentions[i].rule or "").startswith("fortune:")]
+        if len(run) < 2 or len({m.sign for m in read}) != 1:
+            continue
+        first = read[0]
+        for i in run:
+            if not mentions[i].rule:
+                shared[i] = mentions[i].replaced(sign=first.sign, rule=f"{first.rule} (listed with {first.text})")
+    return shared
 
 
 def _named_in_incidents(mentions: list[Mention], incidents: list[tuple[float, str]]) -> list[Mention]:

@@ -170,3 +170,12 @@ def test_an_incident_story_read_both_ways_leaves_bare_companies_alone(graph):
 )
 def test_strikes_and_cost_pressures_are_bad_news_for_the_company(graph, headline, concept, sign):
     assert {s for s, _, _ in _signs(graph, headline, concept)} == {sign}
+
+
+def test_companies_listed_together_share_the_reading(graph):
+    # UAW strike, 2023-09-15: a comma cuts the clause, but the list is one object of the strike
+    headline = "United Auto Workers strike at GM, Ford and Stellantis plants"
+    for concept in ("company:general-motors", "company:ford-motor", "company:stellantis"):
+        assert {s for s, _, _ in _signs(graph, headline, concept)} == {-1}, concept
+    listed = [r for _, _, r in _signs(graph, headline, "company:ford-motor")]
+    assert any("listed with" in r for r in listed)
