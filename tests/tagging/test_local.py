@@ -70,3 +70,9 @@ def test_every_state_is_a_place_and_utilities_have_a_state(graph):
     located = graph.edges[(graph.edges["relation"] == "located_in") & graph.edges["to_id"].isin(states)]
     for company in ("company:pge", "company:nextera-energy", "company:centerpoint-energy"):
         assert company in set(located["from_id"])
+
+
+def test_a_large_city_stands_for_its_state(graph):
+    # Los Angeles wildfires, 2025-01-07: the story names the city, not the state
+    net = _signed(graph, "Wind-driven wildfires destroy homes across Los Angeles")
+    assert net.get("company:edison-international", 0) < 0 and "theme:utilities" not in net

@@ -33,6 +33,21 @@ STATES = {
     "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington State",
     "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
 }
+# The 50 most populous US cities (US Census Bureau, 2020 census), as other names of their state,
+# leaving out names shared by cities of two states (Columbus, Portland, Kansas City, Arlington) or
+# with the federal capital (Washington). A storm over Houston is a storm in Texas.
+CITIES = {
+    "New York City": "NY", "Los Angeles": "CA", "Chicago": "IL", "Houston": "TX", "Phoenix": "AZ",
+    "Philadelphia": "PA", "San Antonio": "TX", "San Diego": "CA", "Dallas": "TX", "San Jose": "CA",
+    "Austin": "TX", "Jacksonville": "FL", "Fort Worth": "TX", "Indianapolis": "IN", "Charlotte": "NC",
+    "San Francisco": "CA", "Seattle": "WA", "Denver": "CO", "Nashville": "TN", "Oklahoma City": "OK",
+    "El Paso": "TX", "Boston": "MA", "Las Vegas": "NV", "Detroit": "MI", "Memphis": "TN", "Louisville": "KY",
+    "Baltimore": "MD", "Milwaukee": "WI", "Albuquerque": "NM", "Tucson": "AZ", "Fresno": "CA",
+    "Sacramento": "CA", "Mesa": "AZ", "Atlanta": "GA", "Omaha": "NE", "Colorado Springs": "CO",
+    "Raleigh": "NC", "Long Beach": "CA", "Virginia Beach": "VA", "Miami": "FL", "Oakland": "CA",
+    "Minneapolis": "MN", "Tulsa": "OK", "Bakersfield": "CA", "Wichita": "KS", "Tampa": "FL",
+    "Aurora": "CO", "New Orleans": "LA", "Cleveland": "OH", "Honolulu": "HI",
+}
 # Names that are also something else keep a label that is not an alias ("Georgia" is a country in the
 # graph, "Washington" the US government); these aliases stand for them where they are unambiguous.
 EXTRA_ALIASES = {"NY": ["New York"], "DC": ["Washington, D.C."]}
@@ -74,6 +89,8 @@ def main(constituents: str) -> None:
         for code, aliases in EXTRA_ALIASES.items():
             for alias in aliases:
                 writer.writerow([state_id(code), alias, 0.9, "true"])
+        for city, code in CITIES.items():
+            writer.writerow([state_id(code), city, 0.8, "true"])
     with open(DEFAULT / "edges" / "us_headquarters.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["from_id", "relation", "to_id", "weight", "source", "as_of", "valid_from", "valid_to", "note"])
