@@ -19,8 +19,9 @@ an outbreak rather than more of it. The graph's event types (nodes ``event:*``, 
 
 The reading, per sentence, is linear in its length:
 
-1. every trigger is found (the longest match at each word; a match may start inside another
-   and run past it, one wholly inside another is part of it: "end sanctions waivers" is one
+1. every trigger is found (the longest match at each word, never across a comma, semicolon or
+   colon: "a baseline in place, while raising tariffs on" is not "place .. on"; a match may
+   start inside another and run past it, one wholly inside another is part of it: "end sanctions waivers" is one
    act, not an end and a waiver); a negation among the four words before it
    (not, refuses to, fails to) turns it the other way at half weight, a hedge (may, threatens,
    considers) halves it: a threat weighs less than an act; a shortfall after it ("rose 7.7%,
@@ -50,6 +51,7 @@ No rule names a ticker, a date or an event: the types are general readings of th
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,6 +72,7 @@ SHORTFALL = ("less than expected", "less than forecast", "smaller than expected"
              "below expectations", "below forecasts", "below forecast", "short of expectations",
              "short of forecasts", "undershot")
 SHORTFALL_REACH = 10
+_CLAUSE_MARK = re.compile(r"[,;:]")  # a trigger's words do not run across a clause
 _CONTRAST = frozenset(normalize_token(w) for w in ("but", "yet", "however"))
 _LONGEST_MENTION = 12
 _ADJACENT = 2
@@ -244,7 +247,7 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
             longest = i
         else:
             longest, kinds = matchers[words[i]].longest_kinds(words, i)
-            if longest is None:
+            if longest is None or _CLAUSE_MARK.search(text, starts[i], ends[longest]):
                 continue
         if "shortfall" in kinds:
             shortfalls.append((i, longest))

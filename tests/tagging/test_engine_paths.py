@@ -14,7 +14,7 @@ import exposure as ex
 from exposure.evaluation import load_dev_set
 from exposure.tagging import tag_event, vocabulary_for
 from exposure.tagging._context import _Sentences
-from exposure.tagging._event_types import MODIFIER_WEIGHT, SHORTFALL_REACH, WINDOW, _occurrences
+from exposure.tagging._event_types import _CLAUSE_MARK, MODIFIER_WEIGHT, SHORTFALL_REACH, WINDOW, _occurrences
 from exposure.tagging._normalize import TOKEN, token_starts
 from exposure.tagging._roles import _served
 from tests.tagging._texts import long_article
@@ -99,7 +99,7 @@ def _reference_occurrences(text, starts, ends, words, heads, lexicon):
     found, shortfalls = [], []
     for i in heads:
         longest, matched = lexicon.matchers[words[i]].longest(words, i)
-        if longest is None:
+        if longest is None or _CLAUSE_MARK.search(text, starts[i], ends[longest]):
             continue
         kinds = [trigger.kind for trigger in matched]
         if "shortfall" in kinds:

@@ -199,6 +199,10 @@ def test_drugs_named_for_price_negotiation_are_drug_price_policy(graph):
         ("Trump pauses higher reciprocal tariffs for 90 days",
          "The US President announced a 90-day pause of the higher country-specific tariffs for most trading "
          "partners, leaving a 10% baseline in place.", "theme:tariffs-trade-war", -1),
+        # ... nor across a comma into the next clause ("in place, while raising tariffs on")
+        ("Trump pauses higher reciprocal tariffs for 90 days",
+         "The President announced a pause, leaving a 10% baseline in place, while raising tariffs on China.",
+         "theme:tariffs-trade-war", -1),
         # "placing 25% tariffs on" still imposes them (2025-03-26)
         ("Proclamation on car imports", "The US President signed a proclamation placing 25% tariffs on imported "
          "passenger vehicles from April 3.", "theme:tariffs-trade-war", 1),
