@@ -385,8 +385,12 @@ def read_event_types(
         if len(strongest) > 1:
             read = list(strongest.values())
             for earlier in read:
-                if any(_contrasted(earlier, later, words) for later in read):
+                later = next((later for later in read if _contrasted(earlier, later, words)), None)
+                if later is not None:
                     del strongest[earlier[1].id]
+                    for index in earlier[2]:
+                        if index in consumed and consumed[index][1] is earlier[1]:
+                            consumed[index] = (f"event: {later[1].label} ({later[0].words})", later[1])
         for occurrence, kind, acted_on in strongest.values():
             rule = f"event: {kind.label} ({occurrence.words})"
             if acted_on:
