@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from itertools import repeat
+from itertools import compress, product, repeat
 from operator import add
 
 from exposure.tagging._gazetteer import Mention
@@ -31,10 +31,15 @@ from exposure.tagging._normalize import TOKEN, normalize_token, token_starts
 # begin with one of four characters so that the regex engine skips straight to them.
 _SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])(\s+)|(?<=\n)\s*\n)")
 # The lookahead is a quick test of the first character (every break starts with one of these).
-_CLAUSE_BREAK = re.compile(
-    r"(?=[,;:abdotw])(?:[,;:]|\b(?:while|as|but|whereas|although|though|amid|despite|after|because|on)\b)",
-    re.IGNORECASE,
+_BREAK_WORDS = ("while", "as", "but", "whereas", "although", "though", "amid", "despite", "after", "because", "on")
+_CLAUSE_BREAK = re.compile(rf"(?=[,;:abdotw])(?:[,;:]|\b(?:{'|'.join(_BREAK_WORDS)})\b)", re.IGNORECASE)
+# Every way of writing a break word in ASCII letters ("While", "AFTER"), and the break marks: in an
+# ASCII sentence without "_", a run of letters and digits is what "\b...\b" reads as a word, so
+# the breaks are found from the text's tokens by set look-ups (see ``_Sentences._sentence_clause_bounds``).
+_BREAK_FORMS = frozenset(
+    "".join(letters) for word in _BREAK_WORDS for letters in product(*({c, c.upper()} for c in word))
 )
+_BREAK_MARKS = ",;:"
 
 _NEGATIVE = frozenset(normalize_token(w) for w in (
     "cancel cancelled cancels cut cuts closed close closes closure shut shuts halt halted halts "
@@ -189,7 +194,9 @@ class _Sentences:
     ['airline', 'canceled', 'route']
     """
 
-    _last: _Sentences | None = None
+    # The instance of the last text, in a list: storing it on the class would change the class
+    # with each text, and the interpreter's attribute caches of every instance start again then.
+    _kept: list[_Sentences] = []
 
     text: str
     spans: tuple[tuple[int, int], ...]
@@ -197,9 +204,9 @@ class _Sentences:
     number: Callable[[int], int]
 
     def __new__(cls, text: str) -> _Sentences:
-        last = cls._last
-        if last is not None and (last.text is text or last.text == text):
-            return last
+        kept = cls._kept
+        if kept and (kept[0].text is text or kept[0].text == text):
+            return kept[0]
         self = super().__new__(cls)
         self.text = text
         self.spans = sentence_spans(text)
@@ -211,8 +218,13 @@ class _Sentences:
         self._directions: dict[tuple[int, int], int] = {}
         self._tokens: _Tokens | None = None
         self._token_bounds: list[int] | None = None
-        cls._last = self
+        kept[:] = [self]
         return self
+
+    @classmethod
+    def forget(cls) -> None:
+        """Drop the instance kept for the last text (the next call reads its text afresh)."""
+        cls._kept.clear()
 
     def clause_key(self, number: int, position: int) -> tuple[int, int] | None:
         """``(sentence, clause)`` numbers of the clause of sentence ``number`` holding ``position``."""
@@ -226,7 +238,36 @@ class _Sentences:
         """``_clause_bounds`` of sentence ``number``, read in place: a sentence follows white space,
         which the pattern's ``\\b`` reads as the start of a text would be read."""
         start, end = self.spans[number]
-        return [start, *[match.end() for match in _CLAUSE_BREAK.finditer(self.text, start, end)], end]
+        text = self.text
+        sentence = text[start:end]
+        if not sentence.isascii() or "_" in sentence:
+            return [start, *[match.end() for match in _CLAUSE_BREAK.finditer(text, start, end)], end]
+        # The same breaks, read from the sentence's tokens: ASCII letters fold only among themselves,
+        # and without "_" the words "\b" bounds are the runs of letters and digits, that is the
+        # tokens, or their pieces between apostrophes.
+        tokens, bounds = self.tokens, self.token_bounds
+        first = bounds[number]
+        stop = bounds[number + 1] if number + 1 < len(bounds) else len(tokens.starts)
+        words, starts = tokens.words[first:stop], tokens.starts[first:stop]
+        breaks = [at + len(word) for word, at in
+                  compress(zip(words, starts), map(_BREAK_FORMS.__contains__, words))]
+        for mark in _BREAK_MARKS:  # str.find skips to each mark in C, faster than a regex scan
+            if mark in sentence:
+                at = text.find(mark, start, end)
+                while at >= 0:
+                    breaks.append(at + 1)
+                    at = text.find(mark, at + 1, end)
+        if "'" in sentence:
+            for word, at in zip(words, starts):
+                if "'" in word:
+                    for piece in word.split("'"):
+                        if piece in _BREAK_FORMS:
+                            breaks.append(at + len(piece))
+                        at += len(piece) + 1
+            breaks = sorted(set(breaks))
+        else:
+            breaks.sort()
+        return [start, *breaks, end]
 
     def clause_span(self, number: int, clause: int) -> tuple[int, int]:
         """Character span of a clause found by ``clause_key``."""

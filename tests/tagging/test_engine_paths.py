@@ -162,6 +162,26 @@ def test_tag_event_is_the_same_with_a_fresh_reading_of_the_text(graph, texts):
     for text in texts[:40] + EDGES:
         event = ex.Event(headline=text[:200] or "x", body=text)
         first = tag_event(event, graph)
-        _Sentences._last = None
+        _Sentences.forget()
         assert tag_event(event, graph) == first
         assert all(event.text[m.start:m.end] == m.text for m in first.mentions if m.origin == "text")
+
+
+def test_clause_bounds_from_tokens_are_the_clause_break_pattern(texts):
+    """An ASCII sentence without "_" is cut into clauses from its tokens (set look-ups of the break
+    words in every casing, ``str.find`` for the marks); the cuts are those of ``_CLAUSE_BREAK``."""
+    import random
+
+    from exposure.tagging._context import _CLAUSE_BREAK
+
+    rng = random.Random(7)
+    pieces = list("abdotwhilesnu ,;:.!?'_\n1") + ["While", "AS", "on's", "'as", "bUt", "amid", "though", "é"]
+    odd = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 50))) for _ in range(3_000)]
+    checked = 0
+    for text in texts + odd:
+        sentences = _Sentences(text)
+        for number, (start, end) in enumerate(sentences.spans):
+            expected = [start, *[m.end() for m in _CLAUSE_BREAK.finditer(text, start, end)], end]
+            assert sentences._sentence_clause_bounds(number) == expected, text[start:end]
+            checked += text[start:end].isascii()
+    assert checked > 1_000
