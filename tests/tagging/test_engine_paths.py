@@ -185,3 +185,26 @@ def test_clause_bounds_from_tokens_are_the_clause_break_pattern(texts):
             assert sentences._sentence_clause_bounds(number) == expected, text[start:end]
             checked += text[start:end].isascii()
     assert checked > 1_000
+
+
+def test_mentions_made_fast_are_mentions(graph, texts):
+    """``find_tokens`` and ``Mention.replaced`` make their mentions through ``_new_mention`` (slots set
+    as plain attributes, then the class set): they are Mentions in every way the plain ones are."""
+    import copy
+    import dataclasses
+    import pickle
+
+    from exposure.tagging._gazetteer import Mention, _new_mention
+
+    plain = Mention("theme:airlines", "airlines", 0, 8, 0.9, "context", -1, "clause: words of fall")
+    made = _new_mention("theme:airlines", "airlines", 0, 8, 0.9, "context", -1, "clause: words of fall")
+    assert type(made) is Mention and made == plain and hash(made) == hash(plain) and repr(made) == repr(plain)
+    assert pickle.loads(pickle.dumps(made)) == plain and copy.deepcopy(made) == plain
+    assert dataclasses.replace(made, sign=1) == plain.replaced(sign=1) == dataclasses.replace(plain, sign=1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.sign = 1
+    gazetteer = vocabulary_for(graph).gazetteer
+    for text in texts[:60]:
+        tokens = _Sentences(text).tokens
+        for m in gazetteer.find_tokens(text, tokens.words, tokens.starts, tokens.ends):
+            assert m == Mention(m.concept, m.text, m.start, m.end, m.confidence) and type(m) is Mention
