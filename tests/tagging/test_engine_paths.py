@@ -208,3 +208,17 @@ def test_mentions_made_fast_are_mentions(graph, texts):
         tokens = _Sentences(text).tokens
         for m in gazetteer.find_tokens(text, tokens.words, tokens.starts, tokens.ends):
             assert m == Mention(m.concept, m.text, m.start, m.end, m.confidence) and type(m) is Mention
+
+
+def test_sentence_numbers_filled_at_once_are_those_asked_one_by_one(texts):
+    """``tag_event`` fills the sentence number of every mention's start in one loop
+    (``_SentenceAt.fill``); each is the number ``__missing__`` gives, whitespace and out-of-text
+    positions included."""
+    from exposure.tagging._context import _SentenceAt
+
+    for text in texts:
+        spans = _Sentences(text).spans
+        positions = [-1, 0, len(text), len(text) + 5, *range(0, len(text), 7)]
+        filled, asked = _SentenceAt(spans), _SentenceAt(spans)
+        filled.fill(positions)
+        assert dict(filled) == {p: asked[p] for p in positions}, text[:80]
