@@ -222,3 +222,34 @@ def test_sentence_numbers_filled_at_once_are_those_asked_one_by_one(texts):
         filled, asked = _SentenceAt(spans), _SentenceAt(spans)
         filled.fill(positions)
         assert dict(filled) == {p: asked[p] for p in positions}, text[:80]
+
+
+def _plain_match(parts, words, i):
+    """``_match`` as first written: each part looked for in turn, the first at word ``i``."""
+    from exposure.tagging._fortune import GAP
+
+    position = i
+    for number, part in enumerate(parts):
+        candidates = [i] if number == 0 else range(position + 1, min(position + 2 + GAP, len(words)))
+        for start in candidates:
+            if tuple(words[start:start + len(part)]) == part:
+                position = start + len(part) - 1
+                break
+        else:
+            return None
+    return position
+
+
+def test_match_of_one_run_of_words_is_the_plain_match(graph, texts):
+    """A trigger of one run of words is compared at once (``_match``); the result is the plain search's."""
+    from exposure.tagging._fortune import _match
+
+    matchers = vocabulary_for(graph).event_types.matchers
+    compared = 0
+    for text in texts[:80] + EDGES:
+        words = _Sentences(text).tokens.folded
+        for i, word in enumerate(words):
+            for parts in getattr(matchers.get(word), "patterns", ()):
+                assert _match(parts, words, i) == _plain_match(parts, words, i), (parts, words[i:i + 6])
+                compared += 1
+    assert compared > 1_000
