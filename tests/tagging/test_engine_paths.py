@@ -253,3 +253,16 @@ def test_match_of_one_run_of_words_is_the_plain_match(graph, texts):
                 assert _match(parts, words, i) == _plain_match(parts, words, i), (parts, words[i:i + 6])
                 compared += 1
     assert compared > 1_000
+
+
+def test_token_starts_of_ascii_texts_with_few_apostrophes_are_those_of_token(texts):
+    """In an ASCII text with few apostrophes the pieces to read by TOKEN are found from the
+    apostrophes' positions, not by testing every word; the tokens are still TOKEN's."""
+    import random
+
+    rng = random.Random(11)
+    pieces = list("ab1' -,'.\n_") + ["NATO's", "'s", "rock'n'roll", "é", "’", "word " * 3]
+    odd = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 60))) for _ in range(3_000)]
+    for text in texts + odd:
+        found = list(TOKEN.finditer(text))
+        assert token_starts(text) == ([m.group() for m in found], [m.start() for m in found]), text[:80]
