@@ -60,7 +60,7 @@ from exposure.tagging._context import _Sentences
 from exposure.tagging._fortune import (
     MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, TriggersAt, default_lexicon, phrase_parts,
 )
-from exposure.tagging._gazetteer import Mention
+from exposure.tagging._gazetteer import Mention, _new_mention
 
 REACH = 10
 SHORTFALL = ("less than expected", "less than forecast", "smaller than expected", "fewer than expected",
@@ -221,7 +221,10 @@ class _Occurrence(NamedTuple):
     words: str
 
 
-_DISTINCT: dict[tuple[str, ...], tuple[str, ...]] = {}  # kinds of the triggers matched -> each kind once
+# kinds of the triggers matched -> (the modifier they are, first of _MODIFIER_ORDER, or "";
+# each kind once)
+_READING: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
+_MODIFIER_ORDER = ("shortfall", "negation", "hedge")
 
 
 def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: EventTypes) -> list[_Occurrence]:
@@ -242,11 +245,16 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
             longest, kinds = matchers[words[i]].longest_kinds(words, i)
             if longest is None:
                 continue
-        if "shortfall" in kinds:
+        reading = _READING.get(kinds)
+        if reading is None:
+            reading = _READING[kinds] = (next((k for k in _MODIFIER_ORDER if k in kinds), ""),
+                                         tuple(dict.fromkeys(kinds)))
+        modifier, distinct = reading
+        if modifier == "shortfall":
             shortfalls.append((i, longest))
-        elif "negation" in kinds:
+        elif modifier == "negation":
             negation = (i, longest)
-        elif "hedge" in kinds:
+        elif modifier == "hedge":
             hedge = (i, longest)
         elif not (found and found[-1].last >= longest):
             weight, said = 1.0, text[starts[i]:ends[longest]]
@@ -256,9 +264,6 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
             if i - hedge[1] <= WINDOW:
                 weight *= MODIFIER_WEIGHT
                 said = f"{text[starts[hedge[0]]:ends[hedge[1]]]} .. {said}"
-            distinct = _DISTINCT.get(kinds)
-            if distinct is None:
-                distinct = _DISTINCT[kinds] = tuple(dict.fromkeys(kinds))
             found.append(_Occurrence(i, longest, starts[i], ends[longest], distinct, weight, said))
     for first, last in shortfalls:
         before = [n for n, o in enumerate(found) if o.last < first and first - o.last <= SHORTFALL_REACH]
@@ -382,9 +387,9 @@ def read_event_types(
             for theme, weight in kind.effects:
                 signed = weight * occurrence.weight
                 if signed:
-                    effects.append(Mention(theme, said, occurrence.start, occurrence.end,
-                                           min(1.0, abs(signed)) * confidence, "event",
-                                           1 if signed > 0 else -1, rule))
+                    effects.append(_new_mention(theme, said, occurrence.start, occurrence.end,
+                                                min(1.0, abs(signed)) * confidence, "event",
+                                                1 if signed > 0 else -1, rule))
     story: dict[str, str] = {}
     for index, (rule, kind) in consumed.items():
         concept = mentions[index].concept
@@ -451,7 +456,8 @@ def _governing(occurrences, firsts, clause_of: _ClauseOf, first: int, last: int,
     clause = clause_of.of(mention.start)
     close = [c for c in candidates if c[0] <= _ADJACENT or clause_of[c[3]] == clause]
     present = {c[4].id for c in close}
-    reversing = [c for c in close if c[4].reverses & present]
-    _, _, _, at, kind = min(reversing or candidates, key=lambda c: c[:4])
+    reversing = [c for c in close if not c[4].reverses.isdisjoint(present)]
+    # each candidate has its own trigger number (c[3]), so tuples differ before the type
+    _, _, _, at, kind = min(reversing or candidates)
     return at, kind
 

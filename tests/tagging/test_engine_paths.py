@@ -4,7 +4,11 @@
 phrases on them (``Gazetteer.find_tokens``), the event types group their trigger heads by sentence
 with ``_Sentences.token_bounds`` and match triggers through ``TriggersAt.longest_kinds`` (one-word
 triggers from a table, ``EventTypes.single_word``) and find the types acting on a concept in
-``EventTypes.acting``. Each is checked here against the plain reading, word by word.
+``EventTypes.acting``. The second engine pass added: clause breaks of ASCII sentences read from
+their tokens, mentions made through ``_new_mention``, sentence numbers filled at once
+(``_SentenceAt.fill``), triggers of one run of words compared at once (``_match``), uneven pieces
+of ASCII texts found from their apostrophes (``token_starts``) and the modifier of a trigger's
+kinds looked up once (``_occurrences``). Each is checked here against the plain reading, word by word.
 """
 
 from bisect import bisect_right
