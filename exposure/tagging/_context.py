@@ -22,10 +22,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from itertools import compress, product, repeat
-from operator import add
 
 from exposure.tagging._gazetteer import Mention
-from exposure.tagging._normalize import TOKEN, normalize_token, token_starts
+from exposure.tagging._normalize import TOKEN, normalize_token, token_spans
 
 # Finds what r"(?<=[.!?])\s+|\n\s*\n" finds (the first group, when set, is its span), written to
 # begin with one of four characters so that the regex engine skips straight to them.
@@ -152,8 +151,7 @@ class _Tokens:
     """
 
     def __init__(self, text: str) -> None:
-        self.words, self.starts = token_starts(text)
-        self.ends = list(map(add, self.starts, map(len, self.words)))
+        self.words, self.starts, self.ends = token_spans(text)
         self.folded = list(map(_FOLDS.__getitem__, self.words))
 
     def within(self, start: int, end: int) -> range | None:

@@ -7,8 +7,9 @@ triggers from a table, ``EventTypes.single_word``) and find the types acting on 
 ``EventTypes.acting``. The second engine pass added: clause breaks of ASCII sentences read from
 their tokens, mentions made through ``_new_mention``, sentence numbers filled at once
 (``_SentenceAt.fill``), triggers of one run of words compared at once (``_match``), uneven pieces
-of ASCII texts found from their apostrophes (``token_starts``) and the modifier of a trigger's
-kinds looked up once (``_occurrences``). Each is checked here against the plain reading, word by word.
+of ASCII texts found from their apostrophes and every token's start and end from one running sum
+(``token_spans``) and the modifier of a trigger's kinds looked up once (``_occurrences``). Each
+is checked here against the plain reading, word by word.
 """
 
 from bisect import bisect_right
@@ -19,7 +20,7 @@ from exposure.evaluation import load_dev_set
 from exposure.tagging import tag_event, vocabulary_for
 from exposure.tagging._context import _Sentences
 from exposure.tagging._event_types import MODIFIER_WEIGHT, SHORTFALL_REACH, WINDOW, _occurrences
-from exposure.tagging._normalize import TOKEN, token_starts
+from exposure.tagging._normalize import TOKEN, token_spans, token_starts
 from exposure.tagging._roles import _served
 from tests.tagging._texts import long_article
 from tests.tagging.test_bad_text import _operations
@@ -270,3 +271,5 @@ def test_token_starts_of_ascii_texts_with_few_apostrophes_are_those_of_token(tex
     for text in texts + odd:
         found = list(TOKEN.finditer(text))
         assert token_starts(text) == ([m.group() for m in found], [m.start() for m in found]), text[:80]
+        assert token_spans(text) == ([m.group() for m in found], [m.start() for m in found],
+                                     [m.end() for m in found]), text[:80]
