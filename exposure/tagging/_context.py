@@ -246,9 +246,8 @@ class _Sentences:
         tokens, bounds = self.tokens, self.token_bounds
         first = bounds[number]
         stop = bounds[number + 1] if number + 1 < len(bounds) else len(tokens.starts)
-        words, starts = tokens.words[first:stop], tokens.starts[first:stop]
-        breaks = [at + len(word) for word, at in
-                  compress(zip(words, starts), map(_BREAK_FORMS.__contains__, words))]
+        words = tokens.words[first:stop]
+        breaks = list(compress(tokens.ends[first:stop], map(_BREAK_FORMS.__contains__, words)))
         for mark in _BREAK_MARKS:  # str.find skips to each mark in C, faster than a regex scan
             if mark in sentence:
                 at = text.find(mark, start, end)
@@ -256,7 +255,7 @@ class _Sentences:
                     breaks.append(at + 1)
                     at = text.find(mark, at + 1, end)
         if "'" in sentence:
-            for word, at in zip(words, starts):
+            for word, at in zip(words, tokens.starts[first:stop]):
                 if "'" in word:
                     for piece in word.split("'"):
                         if piece in _BREAK_FORMS:
