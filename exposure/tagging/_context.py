@@ -21,20 +21,24 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from itertools import repeat
-from operator import add
+from itertools import compress, product, repeat
 
 from exposure.tagging._gazetteer import Mention
-from exposure.tagging._normalize import TOKEN, normalize_token, token_starts
+from exposure.tagging._normalize import TOKEN, normalize_token, token_spans
 
 # Finds what r"(?<=[.!?])\s+|\n\s*\n" finds (the first group, when set, is its span), written to
 # begin with one of four characters so that the regex engine skips straight to them.
 _SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])(\s+)|(?<=\n)\s*\n)")
 # The lookahead is a quick test of the first character (every break starts with one of these).
-_CLAUSE_BREAK = re.compile(
-    r"(?=[,;:abdotw])(?:[,;:]|\b(?:while|as|but|whereas|although|though|amid|despite|after|because|on)\b)",
-    re.IGNORECASE,
+_BREAK_WORDS = ("while", "as", "but", "whereas", "although", "though", "amid", "despite", "after", "because", "on")
+_CLAUSE_BREAK = re.compile(rf"(?=[,;:abdotw])(?:[,;:]|\b(?:{'|'.join(_BREAK_WORDS)})\b)", re.IGNORECASE)
+# Every way of writing a break word in ASCII letters ("While", "AFTER"), and the break marks: in an
+# ASCII sentence without "_", a run of letters and digits is what "\b...\b" reads as a word, so
+# the breaks are found from the text's tokens by set look-ups (see ``_Sentences._sentence_clause_bounds``).
+_BREAK_FORMS = frozenset(
+    "".join(letters) for word in _BREAK_WORDS for letters in product(*({c, c.upper()} for c in word))
 )
+_BREAK_MARKS = ",;:"
 
 _NEGATIVE = frozenset(normalize_token(w) for w in (
     "cancel cancelled cancels cut cuts closed close closes closure shut shuts halt halted halts "
@@ -147,8 +151,7 @@ class _Tokens:
     """
 
     def __init__(self, text: str) -> None:
-        self.words, self.starts = token_starts(text)
-        self.ends = list(map(add, self.starts, map(len, self.words)))
+        self.words, self.starts, self.ends = token_spans(text)
         self.folded = list(map(_FOLDS.__getitem__, self.words))
 
     def within(self, start: int, end: int) -> range | None:
@@ -189,7 +192,9 @@ class _Sentences:
     ['airline', 'canceled', 'route']
     """
 
-    _last: _Sentences | None = None
+    # The instance of the last text, in a list: storing it on the class would change the class
+    # with each text, and the interpreter's attribute caches of every instance start again then.
+    _kept: list[_Sentences] = []
 
     text: str
     spans: tuple[tuple[int, int], ...]
@@ -197,9 +202,9 @@ class _Sentences:
     number: Callable[[int], int]
 
     def __new__(cls, text: str) -> _Sentences:
-        last = cls._last
-        if last is not None and (last.text is text or last.text == text):
-            return last
+        kept = cls._kept
+        if kept and (kept[0].text is text or kept[0].text == text):
+            return kept[0]
         self = super().__new__(cls)
         self.text = text
         self.spans = sentence_spans(text)
@@ -211,8 +216,13 @@ class _Sentences:
         self._directions: dict[tuple[int, int], int] = {}
         self._tokens: _Tokens | None = None
         self._token_bounds: list[int] | None = None
-        cls._last = self
+        kept[:] = [self]
         return self
+
+    @classmethod
+    def forget(cls) -> None:
+        """Drop the instance kept for the last text (the next call reads its text afresh)."""
+        cls._kept.clear()
 
     def clause_key(self, number: int, position: int) -> tuple[int, int] | None:
         """``(sentence, clause)`` numbers of the clause of sentence ``number`` holding ``position``."""
@@ -226,7 +236,35 @@ class _Sentences:
         """``_clause_bounds`` of sentence ``number``, read in place: a sentence follows white space,
         which the pattern's ``\\b`` reads as the start of a text would be read."""
         start, end = self.spans[number]
-        return [start, *[match.end() for match in _CLAUSE_BREAK.finditer(self.text, start, end)], end]
+        text = self.text
+        sentence = text[start:end]
+        if not sentence.isascii() or "_" in sentence:
+            return [start, *[match.end() for match in _CLAUSE_BREAK.finditer(text, start, end)], end]
+        # The same breaks, read from the sentence's tokens: ASCII letters fold only among themselves,
+        # and without "_" the words "\b" bounds are the runs of letters and digits, that is the
+        # tokens, or their pieces between apostrophes.
+        tokens, bounds = self.tokens, self.token_bounds
+        first = bounds[number]
+        stop = bounds[number + 1] if number + 1 < len(bounds) else len(tokens.starts)
+        words = tokens.words[first:stop]
+        breaks = list(compress(tokens.ends[first:stop], map(_BREAK_FORMS.__contains__, words)))
+        for mark in _BREAK_MARKS:  # str.find skips to each mark in C, faster than a regex scan
+            if mark in sentence:
+                at = text.find(mark, start, end)
+                while at >= 0:
+                    breaks.append(at + 1)
+                    at = text.find(mark, at + 1, end)
+        if "'" in sentence:
+            for word, at in zip(words, tokens.starts[first:stop]):
+                if "'" in word:
+                    for piece in word.split("'"):
+                        if piece in _BREAK_FORMS:
+                            breaks.append(at + len(piece))
+                        at += len(piece) + 1
+            breaks = sorted(set(breaks))
+        else:
+            breaks.sort()
+        return [start, *breaks, end]
 
     def clause_span(self, number: int, clause: int) -> tuple[int, int]:
         """Character span of a clause found by ``clause_key``."""
@@ -323,6 +361,20 @@ class _SentenceAt(dict):
         super().__init__()
         self._spans = spans
         self._starts = [start for start, _ in spans]
+
+    def fill(self, positions: Sequence[int]) -> None:
+        """Work out the numbers of many positions at once (what ``self[position]`` gives each), in
+        one loop instead of a ``__missing__`` call per position: every stage then finds them here.
+
+        >>> at = _SentenceAt(((0, 9), (10, 19)))
+        >>> at.fill([12, 3, 25, -1]); sorted(at.items()) == sorted({p: _SentenceAt(((0, 9), (10, 19)))[p]
+        ...                                                        for p in [12, 3, 25, -1]}.items())
+        True
+        """
+        spans, last = self._spans, len(self._spans) - 1
+        for position, number in zip(positions, map(bisect_right, repeat(self._starts), positions)):
+            number -= 1
+            self[position] = number if number >= 0 and position < spans[number][1] else last
 
     def __missing__(self, position: int) -> int:
         number = bisect_right(self._starts, position) - 1

@@ -64,7 +64,7 @@ from exposure.tagging._context import _Sentences
 from exposure.tagging._fortune import (
     MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, TriggersAt, default_lexicon, phrase_parts,
 )
-from exposure.tagging._gazetteer import Mention
+from exposure.tagging._gazetteer import Mention, _new_mention
 from exposure.tagging._normalize import normalize_token
 
 REACH = 10
@@ -228,7 +228,10 @@ class _Occurrence(NamedTuple):
     words: str
 
 
-_DISTINCT: dict[tuple[str, ...], tuple[str, ...]] = {}  # kinds of the triggers matched -> each kind once
+# kinds of the triggers matched -> (the modifier they are, first of _MODIFIER_ORDER, or "";
+# each kind once)
+_READING: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
+_MODIFIER_ORDER = ("shortfall", "negation", "hedge")
 
 
 def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: EventTypes) -> list[_Occurrence]:
@@ -249,11 +252,16 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
             longest, kinds = matchers[words[i]].longest_kinds(words, i)
             if longest is None or _CLAUSE_MARK.search(text, starts[i], ends[longest]):
                 continue
-        if "shortfall" in kinds:
+        reading = _READING.get(kinds)
+        if reading is None:
+            reading = _READING[kinds] = (next((k for k in _MODIFIER_ORDER if k in kinds), ""),
+                                         tuple(dict.fromkeys(kinds)))
+        modifier, distinct = reading
+        if modifier == "shortfall":
             shortfalls.append((i, longest))
-        elif "negation" in kinds:
+        elif modifier == "negation":
             negation = (i, longest)
-        elif "hedge" in kinds:
+        elif modifier == "hedge":
             hedge = (i, longest)
         elif not (found and found[-1].last >= longest):
             weight, said = 1.0, text[starts[i]:ends[longest]]
@@ -263,9 +271,6 @@ def _occurrences(text: str, starts, ends, words, heads: Sequence[int], lexicon: 
             if i - hedge[1] <= WINDOW:
                 weight *= MODIFIER_WEIGHT
                 said = f"{text[starts[hedge[0]]:ends[hedge[1]]]} .. {said}"
-            distinct = _DISTINCT.get(kinds)
-            if distinct is None:
-                distinct = _DISTINCT[kinds] = tuple(dict.fromkeys(kinds))
             found.append(_Occurrence(i, longest, starts[i], ends[longest], distinct, weight, said))
     for first, last in shortfalls:
         before = [n for n, o in enumerate(found) if o.last < first and first - o.last <= SHORTFALL_REACH]
@@ -343,6 +348,7 @@ def read_event_types(
         occurrences = _occurrences(text, starts, ends, words, [i - first_word for i in heads], lexicon)
         if not occurrences:
             continue
+        contrasts = [j for j, word in enumerate(words) if word in _CONTRAST] if _CONTRAST.intersection(words) else []
         firsts = [o.first for o in occurrences]
         clause_of = _ClauseOf(sentences, number, occurrences)
         fired: dict[int, tuple[EventType, list[int]]] = {}
@@ -366,7 +372,8 @@ def read_event_types(
                         lexicon.types[k] for k in occurrence.kinds if not lexicon.types[k].requires)
                 for kind in free:
                     readings.append((at, kind, []))
-                readings.extend(_after_contrast(at, occurrence, fired, occurrences, words, mentions, lexicon))
+                if contrasts:
+                    readings.extend(_after_contrast(at, occurrence, fired, occurrences, contrasts, mentions, lexicon))
         if not readings:
             continue
         if len(readings) > 1 or readings[0][1].reverses:
@@ -380,12 +387,12 @@ def read_event_types(
             occurrence = occurrences[at]
             held = strongest.get(kind.id)
             if (held is None or abs(occurrence.weight) > abs(held[0].weight)
-                    or _contrasted(held, (occurrence, kind), words)):
+                    or (contrasts and _contrasted(held, (occurrence, kind), contrasts))):
                 strongest[kind.id] = (occurrence, kind, acted_on)
-        if len(strongest) > 1:
+        if contrasts and len(strongest) > 1:
             read = list(strongest.values())
             for earlier in read:
-                later = next((later for later in read if _contrasted(earlier, later, words)), None)
+                later = next((later for later in read if _contrasted(earlier, later, contrasts)), None)
                 if later is not None:
                     del strongest[earlier[1].id]
                     for index in earlier[2]:
@@ -401,9 +408,9 @@ def read_event_types(
             for theme, weight in kind.effects:
                 signed = weight * occurrence.weight
                 if signed:
-                    effects.append(Mention(theme, said, occurrence.start, occurrence.end,
-                                           min(1.0, abs(signed)) * confidence, "event",
-                                           1 if signed > 0 else -1, rule))
+                    effects.append(_new_mention(theme, said, occurrence.start, occurrence.end,
+                                                min(1.0, abs(signed)) * confidence, "event",
+                                                1 if signed > 0 else -1, rule))
     story: dict[str, str] = {}
     for index, (rule, kind) in consumed.items():
         concept = mentions[index].concept
@@ -422,27 +429,33 @@ def read_event_types(
     return read, effects
 
 
-def _after_contrast(at: int, occurrence: _Occurrence, fired: dict, occurrences, words: Sequence[str],
+def _after_contrast(at: int, occurrence: _Occurrence, fired: dict, occurrences, contrasts: Sequence[int],
                     mentions: Sequence[Mention], lexicon: EventTypes) -> list:
-    """Readings of a trigger that governs nothing, after a contrast word, of the concepts an earlier
-    trigger of the sentence acted on: "Fed cuts rates but signals fewer reductions" (the Fed signals)."""
+    """Readings of a trigger that governs nothing, after a contrast word, of the concepts the nearest
+    trigger before that contrast acted on: "Fed cuts rates but signals fewer reductions" (the Fed
+    signals). ``contrasts``: the sentence's contrast words, by position."""
+    contrast = bisect_left(contrasts, occurrence.first) - 1
+    if contrast < 0:
+        return []
+    before = [at for at in fired if occurrences[at].last < contrasts[contrast]]
+    if not before:
+        return []
+    acted_on = fired[max(before, key=lambda at: occurrences[at].last)][1]
+    concepts = {mentions[i].concept for i in acted_on}
     found = []
-    for before, (_, acted_on) in fired.items():
-        earlier = occurrences[before]
-        if earlier.last < occurrence.first and not _CONTRAST.isdisjoint(words[earlier.last + 1:occurrence.first]):
-            concepts = {mentions[i].concept for i in acted_on}
-            for kind_id in occurrence.kinds:
-                kind = lexicon.types[kind_id]
-                if kind.requires and not kind.requires.isdisjoint(concepts):
-                    found.append((at, kind, [i for i in acted_on if mentions[i].concept in kind.requires]))
+    for kind_id in occurrence.kinds:
+        kind = lexicon.types[kind_id]
+        if kind.requires and not kind.requires.isdisjoint(concepts):
+            found.append((at, kind, [i for i in acted_on if mentions[i].concept in kind.requires]))
     return found
 
 
-def _contrasted(before, after, words: Sequence[str]) -> bool:
+def _contrasted(before, after, contrasts: Sequence[int]) -> bool:
     """Whether the reading ``after`` (occurrence, type) moves a theme of ``before`` the other way
-    across a contrast word between them."""
+    across a contrast word between them (``contrasts``: the sentence's contrast words, by position)."""
     (first, first_kind), (second, second_kind) = before[:2], after[:2]
-    if not (first.last < second.first and not _CONTRAST.isdisjoint(words[first.last + 1:second.first])):
+    between = bisect_right(contrasts, first.last)
+    if not (first.last < second.first and between < len(contrasts) and contrasts[between] < second.first):
         return False
     moved = {theme: weight * first.weight for theme, weight in first_kind.effects}
     return any(moved.get(theme, 0.0) * weight * second.weight < 0 for theme, weight in second_kind.effects)
@@ -496,7 +509,8 @@ def _governing(occurrences, firsts, clause_of: _ClauseOf, first: int, last: int,
     clause = clause_of.of(mention.start)
     close = [c for c in candidates if c[0] <= _ADJACENT or clause_of[c[3]] == clause]
     present = {c[4].id for c in close}
-    reversing = [c for c in close if c[4].reverses & present]
-    _, _, _, at, kind = min(reversing or candidates, key=lambda c: c[:4])
+    reversing = [c for c in close if not c[4].reverses.isdisjoint(present)]
+    # each candidate has its own trigger number (c[3]), so tuples differ before the type
+    _, _, _, at, kind = min(reversing or candidates)
     return at, kind
 

@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import count
 
 from exposure.tagging._context import _folded, _Sentences
 from exposure.tagging._gazetteer import Mention
@@ -104,12 +105,18 @@ class TriggersAt:
         ahead = words[i + 1:i + 2 + GAP]
         if self.by_second and self.seconds.isdisjoint(ahead):
             return (i, self.one_word_kinds) if self.one_word else (None, ())
-        lasts = [_match(parts, words, i) if second is None or second in ahead else None
-                 for parts, second in zip(self.patterns, self.second)]
-        longest = max((last for last in lasts if last is not None), default=None)
-        if longest is None:
+        # what ``longest`` finds, in one pass: the patterns matched that end last, in their order
+        longest, found = -1, []
+        for n, parts, second in zip(count(), self.patterns, self.second):
+            if second is None or second in ahead:
+                last = _match(parts, words, i)
+                if last is not None and last >= longest:
+                    if last > longest:
+                        longest, found = last, []
+                    found.append(n)
+        if longest < 0:
             return None, ()
-        chosen = tuple(n for n, last in enumerate(lasts) if last == longest)
+        chosen = tuple(found)
         kinds = self._kinds.get(chosen)
         if kinds is None:
             kinds = self._kinds[chosen] = tuple(t.kind for t, pattern in zip(self.triggers, self.pattern_of)
@@ -189,8 +196,9 @@ def _second_word(parts: tuple[tuple[str, ...], ...]) -> str | None:
 
 def _match(parts: tuple[tuple[str, ...], ...], words: Sequence[str], i: int) -> int | None:
     """Index of the last word of a trigger's ``parts`` matched at word ``i``, or None."""
-    if parts == ((words[i],),):
-        return i
+    if len(parts) == 1:  # one run of words (most triggers): compared at once
+        part = parts[0]
+        return i + len(part) - 1 if tuple(words[i:i + len(part)]) == part else None
     position = i
     for number, part in enumerate(parts):
         candidates = [i] if number == 0 else range(position + 1, min(position + 2 + GAP, len(words)))

@@ -77,7 +77,7 @@ class Mention:
         >>> Mention("theme:airlines", "airlines", 0, 8, 0.9).replaced(sign=-1).sign
         -1
         """
-        return Mention(
+        return _new_mention(
             self.concept if concept is None else concept, self.text, self.start, self.end,
             self.confidence if confidence is None else confidence, self.origin,
             self.sign if sign is None else sign, self.rule if rule is None else rule,
@@ -88,6 +88,37 @@ _SET_CONCEPT, _SET_TEXT, _SET_START, _SET_END, _SET_CONFIDENCE, _SET_ORIGIN, _SE
     Mention.__dict__[name].__set__
     for name in ("concept", "text", "start", "end", "confidence", "origin", "sign", "rule")
 )
+
+
+class _Unfrozen:
+    """A blank with the very slots of ``Mention``, whose fields are set as plain attributes."""
+
+    __slots__ = Mention.__slots__
+
+
+def _new_mention(concept: str, text: str, start: int, end: int, confidence: float, origin: Origin = "text",
+                 sign: int = 1, rule: str = "") -> Mention:
+    """``Mention(...)`` made in less than half the time, for the stages that make a story's mentions.
+
+    The fields go into an object of the same slots as plain attribute stores, and the object then
+    becomes a Mention (same layout, so Python allows it): the result is a Mention like any other,
+    equal, hashed, frozen and pickled alike.
+
+    >>> made = _new_mention("theme:airlines", "airlines", 0, 8, 0.9, sign=-1)
+    >>> type(made) is Mention, made == Mention("theme:airlines", "airlines", 0, 8, 0.9, sign=-1)
+    (True, True)
+    """
+    mention = _Unfrozen()
+    mention.concept = concept
+    mention.text = text
+    mention.start = start
+    mention.end = end
+    mention.confidence = confidence
+    mention.origin = origin
+    mention.sign = sign
+    mention.rule = rule
+    mention.__class__ = Mention
+    return mention
 
 
 def _folded(text: str) -> tuple[str, ...]:
@@ -258,7 +289,7 @@ class Gazetteer:
         # A token is a piece of one token, so the pieces' codes serve the tokens too.
         found = self._index.find_spans("".join(map(self._codes.__getitem__, words)), starts, ends)
         return [
-            Mention(concept, text[start:end], start, end, confidence)
+            _new_mention(concept, text[start:end], start, end, confidence)
             for start, end, hits in found
             for concept, confidence in hits
         ]

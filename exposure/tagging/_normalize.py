@@ -7,8 +7,9 @@ has to produce a real word ("defences" and "defenses" both become "defense").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import accumulate, compress, count
-from operator import add, not_
+from operator import not_
 
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -97,29 +98,60 @@ def token_starts(text: str) -> tuple[list[str], list[int]]:
     >>> token_starts("NATO's air-defence, 2 'drones'")
     (["NATO's", 'air', 'defence', '2', 'drones'], [0, 7, 11, 20, 23])
     """
+    words, starts, _ = token_spans(text)
+    return words, starts
+
+
+def token_spans(text: str) -> tuple[list[str], list[int], list[int]]:
+    """``token_starts`` with where each token ends.
+
+    >>> token_spans("NATO's air-defence")
+    (["NATO's", 'air', 'defence'], [0, 7, 11], [6, 10, 18])
+    """
     pieces = pieces_of(text)
-    # piece j starts after the pieces before it and j separators
-    piece_starts = map(add, accumulate(map(len, pieces), initial=0), count())
+    # piece j starts one separator after piece j - 1 ends: the running sum of the pieces' lengths
+    # with a 1 between each two gives every start and end, in turn, with one number made for each
+    steps = [1] * (2 * len(pieces) - 1)
+    steps[0::2] = map(len, pieces)
+    bounds = list(accumulate(steps, initial=0))
     words = list(filter(None, pieces))
-    starts = list(compress(piece_starts, pieces))
-    uneven = list(compress(count(), map(not_, map(str.isalnum, words))))
+    starts = list(compress(bounds[0::2], pieces))
+    ends = list(compress(bounds[1::2], pieces))
+    if text.isascii() and text.count("'") * 8 <= len(words):
+        # An ASCII piece is letters, digits and apostrophes: the uneven pieces are those holding one
+        # of the text's (few) apostrophes, found without looking at every word.
+        uneven = sorted({bisect_right(starts, at) - 1 for at in _apostrophes(text)})
+    else:
+        uneven = list(compress(count(), map(not_, map(str.isalnum, words))))
     if not uneven:
-        return words, starts
+        return words, starts, ends
     # Only the uneven pieces are read by TOKEN; the runs of whole words between them are copied as slices.
     found_words: list[str] = []
     found_starts: list[int] = []
+    found_ends: list[int] = []
     after = 0
     for k in uneven:
         found_words += words[after:k]
         found_starts += starts[after:k]
-        start = starts[k]
-        for match in TOKEN.finditer(text, start, start + len(words[k])):
+        found_ends += ends[after:k]
+        for match in TOKEN.finditer(text, starts[k], ends[k]):
             found_words.append(match.group())
             found_starts.append(match.start())
+            found_ends.append(match.end())
         after = k + 1
     found_words += words[after:]
     found_starts += starts[after:]
-    return found_words, found_starts
+    found_ends += ends[after:]
+    return found_words, found_starts, found_ends
+
+
+def _apostrophes(text: str) -> list[int]:
+    """Positions of the ASCII apostrophes of a text (``str.find`` skips to each in C)."""
+    found, at = [], text.find("'")
+    while at >= 0:
+        found.append(at)
+        at = text.find("'", at + 1)
+    return found
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:

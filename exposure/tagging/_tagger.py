@@ -198,8 +198,10 @@ def tag_event(
     """
     vocab = vocabulary_for(graph)
     text = event.text
-    tokens = _Sentences(text).tokens  # every stage reads the same words, cut once
+    sentences = _Sentences(text)  # every stage reads the same words, cut once
+    tokens = sentences.tokens
     found = vocab.gazetteer.find_tokens(text, tokens.words, tokens.starts, tokens.ends)
+    sentences.number_at.fill([mention.start for mention in found])
     mentions = sign_by_sentence(text, vocab.senses.read(text, found), vocab.sentence_signed, vocab.drivers_of)
     mentions, effects = read_event_types(text, mentions, vocab.event_types, vocab.sentence_signed)
     mentions = sign_by_fortune(text, mentions, vocab.fortune_signed, vocab.fortune)

@@ -49,6 +49,7 @@ BEFORE = {  # tag_event as it was: the reader before issue 10's reading rules, a
     "before issue 10": "8f97365",
     "issue 10 before speed-up": "c06366d",
     "before the one-pass engine work": "4c11f79",
+    "before the second engine pass": "08b5570",
 }
 ROOT = Path(__file__).resolve().parents[2]
 COMMON = (

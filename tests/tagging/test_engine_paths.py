@@ -4,7 +4,12 @@
 phrases on them (``Gazetteer.find_tokens``), the event types group their trigger heads by sentence
 with ``_Sentences.token_bounds`` and match triggers through ``TriggersAt.longest_kinds`` (one-word
 triggers from a table, ``EventTypes.single_word``) and find the types acting on a concept in
-``EventTypes.acting``. Each is checked here against the plain reading, word by word.
+``EventTypes.acting``. The second engine pass added: clause breaks of ASCII sentences read from
+their tokens, mentions made through ``_new_mention``, sentence numbers filled at once
+(``_SentenceAt.fill``), triggers of one run of words compared at once (``_match``), uneven pieces
+of ASCII texts found from their apostrophes and every token's start and end from one running sum
+(``token_spans``) and the modifier of a trigger's kinds looked up once (``_occurrences``). Each
+is checked here against the plain reading, word by word.
 """
 
 from bisect import bisect_right
@@ -15,7 +20,7 @@ from exposure.evaluation import load_dev_set
 from exposure.tagging import tag_event, vocabulary_for
 from exposure.tagging._context import _Sentences
 from exposure.tagging._event_types import _CLAUSE_MARK, MODIFIER_WEIGHT, SHORTFALL_REACH, WINDOW, _occurrences
-from exposure.tagging._normalize import TOKEN, token_starts
+from exposure.tagging._normalize import TOKEN, token_spans, token_starts
 from exposure.tagging._roles import _served
 from tests.tagging._texts import long_article
 from tests.tagging.test_bad_text import _operations
@@ -162,6 +167,109 @@ def test_tag_event_is_the_same_with_a_fresh_reading_of_the_text(graph, texts):
     for text in texts[:40] + EDGES:
         event = ex.Event(headline=text[:200] or "x", body=text)
         first = tag_event(event, graph)
-        _Sentences._last = None
+        _Sentences.forget()
         assert tag_event(event, graph) == first
         assert all(event.text[m.start:m.end] == m.text for m in first.mentions if m.origin == "text")
+
+
+def test_clause_bounds_from_tokens_are_the_clause_break_pattern(texts):
+    """An ASCII sentence without "_" is cut into clauses from its tokens (set look-ups of the break
+    words in every casing, ``str.find`` for the marks); the cuts are those of ``_CLAUSE_BREAK``."""
+    import random
+
+    from exposure.tagging._context import _CLAUSE_BREAK
+
+    rng = random.Random(7)
+    pieces = list("abdotwhilesnu ,;:.!?'_\n1") + ["While", "AS", "on's", "'as", "bUt", "amid", "though", "é"]
+    odd = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 50))) for _ in range(3_000)]
+    checked = 0
+    for text in texts + odd:
+        sentences = _Sentences(text)
+        for number, (start, end) in enumerate(sentences.spans):
+            expected = [start, *[m.end() for m in _CLAUSE_BREAK.finditer(text, start, end)], end]
+            assert sentences._sentence_clause_bounds(number) == expected, text[start:end]
+            checked += text[start:end].isascii()
+    assert checked > 1_000
+
+
+def test_mentions_made_fast_are_mentions(graph, texts):
+    """``find_tokens`` and ``Mention.replaced`` make their mentions through ``_new_mention`` (slots set
+    as plain attributes, then the class set): they are Mentions in every way the plain ones are."""
+    import copy
+    import dataclasses
+    import pickle
+
+    from exposure.tagging._gazetteer import Mention, _new_mention
+
+    plain = Mention("theme:airlines", "airlines", 0, 8, 0.9, "context", -1, "clause: words of fall")
+    made = _new_mention("theme:airlines", "airlines", 0, 8, 0.9, "context", -1, "clause: words of fall")
+    assert type(made) is Mention and made == plain and hash(made) == hash(plain) and repr(made) == repr(plain)
+    assert pickle.loads(pickle.dumps(made)) == plain and copy.deepcopy(made) == plain
+    assert dataclasses.replace(made, sign=1) == plain.replaced(sign=1) == dataclasses.replace(plain, sign=1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.sign = 1
+    gazetteer = vocabulary_for(graph).gazetteer
+    for text in texts[:60]:
+        tokens = _Sentences(text).tokens
+        for m in gazetteer.find_tokens(text, tokens.words, tokens.starts, tokens.ends):
+            assert m == Mention(m.concept, m.text, m.start, m.end, m.confidence) and type(m) is Mention
+
+
+def test_sentence_numbers_filled_at_once_are_those_asked_one_by_one(texts):
+    """``tag_event`` fills the sentence number of every mention's start in one loop
+    (``_SentenceAt.fill``); each is the number ``__missing__`` gives, whitespace and out-of-text
+    positions included."""
+    from exposure.tagging._context import _SentenceAt
+
+    for text in texts:
+        spans = _Sentences(text).spans
+        positions = [-1, 0, len(text), len(text) + 5, *range(0, len(text), 7)]
+        filled, asked = _SentenceAt(spans), _SentenceAt(spans)
+        filled.fill(positions)
+        assert dict(filled) == {p: asked[p] for p in positions}, text[:80]
+
+
+def _plain_match(parts, words, i):
+    """``_match`` as first written: each part looked for in turn, the first at word ``i``."""
+    from exposure.tagging._fortune import GAP
+
+    position = i
+    for number, part in enumerate(parts):
+        candidates = [i] if number == 0 else range(position + 1, min(position + 2 + GAP, len(words)))
+        for start in candidates:
+            if tuple(words[start:start + len(part)]) == part:
+                position = start + len(part) - 1
+                break
+        else:
+            return None
+    return position
+
+
+def test_match_of_one_run_of_words_is_the_plain_match(graph, texts):
+    """A trigger of one run of words is compared at once (``_match``); the result is the plain search's."""
+    from exposure.tagging._fortune import _match
+
+    matchers = vocabulary_for(graph).event_types.matchers
+    compared = 0
+    for text in texts[:80] + EDGES:
+        words = _Sentences(text).tokens.folded
+        for i, word in enumerate(words):
+            for parts in getattr(matchers.get(word), "patterns", ()):
+                assert _match(parts, words, i) == _plain_match(parts, words, i), (parts, words[i:i + 6])
+                compared += 1
+    assert compared > 1_000
+
+
+def test_token_starts_of_ascii_texts_with_few_apostrophes_are_those_of_token(texts):
+    """In an ASCII text with few apostrophes the pieces to read by TOKEN are found from the
+    apostrophes' positions, not by testing every word; the tokens are still TOKEN's."""
+    import random
+
+    rng = random.Random(11)
+    pieces = list("ab1' -,'.\n_") + ["NATO's", "'s", "rock'n'roll", "é", "’", "word " * 3]
+    odd = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 60))) for _ in range(3_000)]
+    for text in texts + odd:
+        found = list(TOKEN.finditer(text))
+        assert token_starts(text) == ([m.group() for m in found], [m.start() for m in found]), text[:80]
+        assert token_spans(text) == ([m.group() for m in found], [m.start() for m in found],
+                                     [m.end() for m in found]), text[:80]

@@ -102,13 +102,13 @@ def test_tagging_time_grows_linearly_with_one_long_sentence(graph):
 def test_each_clause_is_read_once(graph, monkeypatch):
     """The stages read the words of a clause from one shared reading: the text's tokens are found
     once, and clauses that cut a token ("while's") add no more reading than the text."""
-    read: dict[str, list[int]] = {"findall": [], "finditer": [], "token_starts": []}
+    read: dict[str, list[int]] = {"findall": [], "finditer": [], "token_spans": []}
     tokens = _context.TOKEN
-    token_starts = _context.token_starts
+    token_spans = _context.token_spans
 
-    def counted_token_starts(text):
-        read["token_starts"].append(len(text))
-        return token_starts(text)
+    def counted_token_spans(text):
+        read["token_spans"].append(len(text))
+        return token_spans(text)
 
     class CountingTokens:
         def __getattr__(self, name):
@@ -122,9 +122,9 @@ def test_each_clause_is_read_once(graph, monkeypatch):
     event = ex.Event(headline="x", body=text)
     with monkeypatch.context() as patch:
         patch.setattr(_context, "TOKEN", CountingTokens())
-        patch.setattr(_context, "token_starts", counted_token_starts)
+        patch.setattr(_context, "token_spans", counted_token_spans)
         tagged = tag_event(event, graph)
-    assert read["token_starts"] == [len(event.text)]
+    assert read["token_spans"] == [len(event.text)]
     assert sum(read["findall"]) + sum(read["finditer"]) <= len(text) + 1
     assert {m.rule for m in tagged.mentions if m.concept == "company:boeing"} == {"fortune: rose"}
 
