@@ -50,19 +50,6 @@ class Mention:
     sign: int = 1
     rule: str = ""
 
-    def __init__(self, concept: str, text: str, start: int, end: int, confidence: float, origin: Origin = "text",
-                 sign: int = 1, rule: str = "") -> None:
-        # The generated __init__ of a frozen dataclass sets each field through object.__setattr__;
-        # the slots' own setters do the same work in half the time (a story makes dozens of mentions).
-        _SET_CONCEPT(self, concept)
-        _SET_TEXT(self, text)
-        _SET_START(self, start)
-        _SET_END(self, end)
-        _SET_CONFIDENCE(self, confidence)
-        _SET_ORIGIN(self, origin)
-        _SET_SIGN(self, sign)
-        _SET_RULE(self, rule)
-
     def replaced(
         self,
         *,
@@ -82,12 +69,6 @@ class Mention:
             self.confidence if confidence is None else confidence, self.origin,
             self.sign if sign is None else sign, self.rule if rule is None else rule,
         )
-
-
-_SET_CONCEPT, _SET_TEXT, _SET_START, _SET_END, _SET_CONFIDENCE, _SET_ORIGIN, _SET_SIGN, _SET_RULE = (
-    Mention.__dict__[name].__set__
-    for name in ("concept", "text", "start", "end", "confidence", "origin", "sign", "rule")
-)
 
 
 class _Unfrozen:
@@ -269,7 +250,7 @@ class Gazetteer:
             every = [m.span() for m in TOKEN.finditer(text)]
             spans = [(every[first][0], every[end - 1][1]) for first, end, _ in found]
         return [
-            Mention(concept, text[start:end], start, end, confidence)
+            _new_mention(concept, text[start:end], start, end, confidence)
             for (_, _, hits), (start, end) in zip(found, spans)
             for concept, confidence in hits
         ]
