@@ -102,21 +102,9 @@ class TriggersAt:
         >>> at.longest_kinds("cut off".split(), 0), at.longest_kinds(["cut"], 0)
         ((1, ('b',)), (0, ('a',)))
         """
-        ahead = words[i + 1:i + 2 + GAP]
-        if self.by_second and self.seconds.isdisjoint(ahead):
-            return (i, self.one_word_kinds) if self.one_word else (None, ())
-        # what ``longest`` finds, in one pass: the patterns matched that end last, in their order
-        longest, found = -1, []
-        for n, parts, second in zip(count(), self.patterns, self.second):
-            if second is None or second in ahead:
-                last = _match(parts, words, i)
-                if last is not None and last >= longest:
-                    if last > longest:
-                        longest, found = last, []
-                    found.append(n)
-        if longest < 0:
-            return None, ()
-        chosen = tuple(found)
+        longest, chosen = self._longest_patterns(words, i)
+        if longest is None or chosen is None:
+            return longest, self.one_word_kinds if chosen is None else ()
         kinds = self._kinds.get(chosen)
         if kinds is None:
             kinds = self._kinds[chosen] = tuple(t.kind for t, pattern in zip(self.triggers, self.pattern_of)
@@ -126,15 +114,27 @@ class TriggersAt:
     def longest(self, words: Sequence[str], i: int) -> tuple[int | None, Sequence[Trigger]]:
         """The last word of the longest trigger matched at word ``i``, and every trigger that long,
         in their order (``None, ()`` when none matches)."""
+        longest, chosen = self._longest_patterns(words, i)
+        if longest is None or chosen is None:
+            return longest, self.one_word if chosen is None else ()
+        return longest, [t for t, pattern in zip(self.triggers, self.pattern_of) if pattern in chosen]
+
+    def _longest_patterns(self, words: Sequence[str], i: int) -> tuple[int | None, tuple[int, ...] | None]:
+        """The last word of the longest pattern matched at word ``i`` and the numbers of the patterns
+        that long, in one pass; ``(i, None)`` when only the one-word triggers can match, ``(None, ())``
+        when nothing does."""
         ahead = words[i + 1:i + 2 + GAP]
         if self.by_second and self.seconds.isdisjoint(ahead):
-            return (i, self.one_word) if self.one_word else (None, ())
-        lasts = [_match(parts, words, i) if second is None or second in ahead else None
-                 for parts, second in zip(self.patterns, self.second)]
-        longest = max((last for last in lasts if last is not None), default=None)
-        if longest is None:
-            return None, ()
-        return longest, [t for t, pattern in zip(self.triggers, self.pattern_of) if lasts[pattern] == longest]
+            return (i, None) if self.one_word else (None, ())
+        longest, found = -1, []
+        for n, parts, second in zip(count(), self.patterns, self.second):
+            if second is None or second in ahead:
+                last = _match(parts, words, i)
+                if last is not None and last >= longest:
+                    if last > longest:
+                        longest, found = last, []
+                    found.append(n)
+        return (None, ()) if longest < 0 else (longest, tuple(found))
 
 
 @dataclass(frozen=True)
@@ -380,7 +380,7 @@ def _share_with_listed(text: str, mentions: list[Mention]) -> list[Mention]:
         else:
             runs.append([after])
     for run in runs:
-        read = [mentions[i] for i in run if (mentions[i].rule or "").startswith("fortune:")]
+        read = [mentions[i] for i in run if mentions[i].rule.startswith("fortune:")]
         if len(run) < 2 or len({m.sign for m in read}) != 1:
             continue
         first = read[0]
