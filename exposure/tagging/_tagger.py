@@ -146,26 +146,25 @@ def vocabulary_for(graph) -> Vocabulary:
 
 def _tag_mention(node: str, tag: str, confidence: float, effects: list[Mention],
                  tag_effects: dict[str, dict[str, float]]) -> Mention:
-    """A vendor tag's mention, silenced when the text says what happened.
-
-    An event type read in the text decides what the story means: the vendor's broad category
-    ("Technology & Innovation" on an antitrust suit) adds only side paths, and one that moves a
-    theme the other way (the "war" category of a ceasefire story) would contradict the reading.
-    Tags count only for stories whose text reads no event type."""
+    """A vendor tag's mention, silenced when an event type read in the text moves one of the tag's
+    themes the other way: the text's reading of a ceasefire beats the vendor's "war" category."""
     implied = tag_effects.get(node, {})
     for effect in effects:
         weight = implied.get(effect.concept, 0.0)
         if weight * effect.sign < 0:
             return Mention(node, tag, -1, -1, confidence, "tag", 0, f"{effect.rule}, against the tag")
-    if effects:
-        return Mention(node, tag, -1, -1, confidence, "tag", 0, f"{effects[0].rule} read in the text, beside the tag")
     return Mention(node, tag, -1, -1, confidence, "tag")
 
 
-def _quiet_category_words(mentions: list[Mention], rule: str) -> list[Mention]:
-    """Category words in the text ("technology") are read like the vendor's tags they name."""
-    return [m.replaced(sign=0, rule=f"{rule} read in the text, beside the category word")
-            if m.sign and m.concept.startswith("tag:") and m.origin == "text" else m for m in mentions]
+_BESIDE = {"tag": "beside the tag", "text": "beside the category word"}
+
+
+def _quiet_categories(mentions: list[Mention], rule: str) -> list[Mention]:
+    """Once the text reads an event type, news categories carry nothing: the vendor's tags and the
+    category words of the text ("technology") that name them. The reading decides what the story
+    means; a broad category ("Technology & Innovation" on an antitrust suit) only adds side paths."""
+    return [m.replaced(sign=0, rule=f"{rule} read in the text, {_BESIDE[m.origin]}")
+            if m.sign and m.concept.startswith("tag:") and m.origin in _BESIDE else m for m in mentions]
 
 
 def tag_event(
@@ -205,8 +204,6 @@ def tag_event(
     mentions = sign_by_sentence(text, vocab.senses.read(text, found), vocab.sentence_signed, vocab.drivers_of)
     mentions, effects = read_event_types(text, mentions, vocab.event_types, vocab.sentence_signed)
     mentions = sign_by_fortune(text, mentions, vocab.fortune_signed, vocab.fortune)
-    if effects:
-        mentions = _quiet_category_words(mentions, effects[0].rule)
     mentions += effects
     mentions += operated_system_mentions(text, mentions, vocab.operated)
     mentions = localize(text, mentions, vocab.variants, vocab.regions_of)
@@ -219,6 +216,8 @@ def tag_event(
             unknown_tags.append(tag)
         else:
             mentions.append(_tag_mention(node, tag, tag_weight, effects, vocab.tag_effects))
+    if effects:
+        mentions = _quiet_categories(mentions, effects[0].rule)
     unknown_tickers = []
     for ticker in event.vendor_tickers:
         security = graph.resolve_ticker(ticker)
