@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from itertools import compress, product, repeat
 
 from exposure.tagging._gazetteer import Mention
-from exposure.tagging._normalize import TOKEN, normalize_token, token_spans
+from exposure.tagging._normalize import TOKEN, normalize_token, positions_of, token_spans
 
 # Finds what r"(?<=[.!?])\s+|\n\s*\n" finds (the first group, when set, is its span), written to
 # begin with one of four characters so that the regex engine skips straight to them.
@@ -250,10 +250,7 @@ class _Sentences:
         breaks = list(compress(tokens.ends[first:stop], map(_BREAK_FORMS.__contains__, words)))
         for mark in _BREAK_MARKS:  # str.find skips to each mark in C, faster than a regex scan
             if mark in sentence:
-                at = text.find(mark, start, end)
-                while at >= 0:
-                    breaks.append(at + 1)
-                    at = text.find(mark, at + 1, end)
+                breaks += [at + 1 for at in positions_of(mark, text, start, end)]
         if "'" in sentence:
             for word, at in zip(words, tokens.starts[first:stop]):
                 if "'" in word:

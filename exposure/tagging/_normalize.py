@@ -120,7 +120,7 @@ def token_spans(text: str) -> tuple[list[str], list[int], list[int]]:
     if text.isascii() and text.count("'") * 8 <= len(words):
         # An ASCII piece is letters, digits and apostrophes: the uneven pieces are those holding one
         # of the text's (few) apostrophes, found without looking at every word.
-        uneven = sorted({bisect_right(starts, at) - 1 for at in _apostrophes(text)})
+        uneven = sorted({bisect_right(starts, at) - 1 for at in positions_of("'", text)})
     else:
         uneven = list(compress(count(), map(not_, map(str.isalnum, words))))
     if not uneven:
@@ -145,12 +145,17 @@ def token_spans(text: str) -> tuple[list[str], list[int], list[int]]:
     return found_words, found_starts, found_ends
 
 
-def _apostrophes(text: str) -> list[int]:
-    """Positions of the ASCII apostrophes of a text (``str.find`` skips to each in C)."""
-    found, at = [], text.find("'")
+def positions_of(char: str, text: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Positions of ``char`` in ``text[start:end]`` (``str.find`` skips to each in C).
+
+    >>> positions_of("'", "NATO's allies' jets")
+    [4, 13]
+    """
+    end = len(text) if end is None else end
+    found, at = [], text.find(char, start, end)
     while at >= 0:
         found.append(at)
-        at = text.find("'", at + 1)
+        at = text.find(char, at + 1, end)
     return found
 
 
