@@ -12,8 +12,9 @@ from exposure.graph import PointInTime, UserTableWarning, strict_policy
 from tests.conftest import MINI_GRAPH
 
 DATES = ["2016-06-30", "2021-06-30", "2023-03-10", "2025-06-30"]
-# industry defaults: 242 sub-industry ones, plus theme:foreign-sales on the 11 sectors and 3 domestic sub-industries
-INDUSTRY_DEFAULTS = 242 + 11 + 3
+# industry defaults: 242 sub-industry ones, theme:foreign-sales on the 11 sectors and 3 domestic sub-industries,
+# theme:china-sales on the 2 chip sub-industries
+INDUSTRY_DEFAULTS = 242 + 11 + 3 + 2
 
 
 @pytest.mark.parametrize("day", DATES)

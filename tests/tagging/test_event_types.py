@@ -96,9 +96,9 @@ def test_effects_are_signed_implies_edges_to_themes(graph):
         # reversal: a pause, truce or cut is the opposite of imposing
         ("Trump says US will impose 25% tariff on steel and 10% on aluminum", "theme:tariffs-trade-war", 1),
         ("Trump pauses higher reciprocal tariffs for 90 days", "theme:tariffs-trade-war", -1),
-        ("US and China agree 90-day truce in trade war", "theme:tariffs-trade-war", -1),
-        ("The President said he would hold off on new tariffs on Chinese goods", "theme:tariffs-trade-war", -1),
-        ("US and China agree to slash tariffs for 90 days after Geneva talks", "theme:tariffs-trade-war", -1),
+        ("US and China agree 90-day truce in trade war", "theme:us-china-trade-war", -1),
+        ("The President said he would hold off on new tariffs on Chinese goods", "theme:us-china-trade-war", -1),
+        ("US and China agree to slash tariffs for 90 days after Geneva talks", "theme:us-china-trade-war", -1),
         ("The rates would lift the average US tariff to its highest in a century", "theme:tariffs-trade-war", 1),
         ("US to end sanctions waivers for buyers of Iranian oil", "theme:sanctions", 1),
         ("EU agrees to lift sanctions on Syria's banks", "theme:sanctions", -1),
