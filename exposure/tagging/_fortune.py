@@ -355,7 +355,7 @@ def sign_by_fortune(
                     mention = mention.replaced(sign=0, rule=f"fortune: {words} (neutral)")
         signed.append(mention)
     read = [found for clause in incidents.values() for found in clause]
-    return _named_in_incidents(_share_with_listed(text, signed), read)
+    return _named_in_incidents(_quiet_sources(text, _share_with_listed(text, signed)), read)
 
 
 _LIST_GLUE = frozenset({",", "and", ", and", "or", ", or", "&", "as well as"})
@@ -388,6 +388,32 @@ def _share_with_listed(text: str, mentions: list[Mention]) -> list[Mention]:
             if not mentions[i].rule:
                 shared[i] = mentions[i].replaced(sign=first.sign, rule=f"{first.rule} (listed with {first.text})")
     return shared
+
+
+_SOURCE_CUES = ("according to", "reports in", "report in", "reported by", "reports by", "told", "interview with",
+                "wrote in", "published by")
+"""Words before a name that make it the source of the news ("Reports in The New York Times said"), not
+a party to it."""
+
+
+def _is_source(text: str, mention: Mention) -> bool:
+    before = " ".join(text[max(0, mention.start - 24):mention.start].lower().split())
+    before = before.removesuffix(" the").removesuffix(" a")
+    return before.endswith(_SOURCE_CUES)
+
+
+def _quiet_sources(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A company named as the source of the news ("Reports in The New York Times said") is no party
+    to it: its bare mention carries nothing.
+
+    >>> text = "Reports in The New York Times said the firm obtained the data."
+    >>> [(m.sign, m.rule) for m in _quiet_sources(text, [Mention("company:nyt", "New York Times", 15, 29, 0.8)])]
+    [(0, 'source: named as the source of the news')]
+    """
+    return [m.replaced(sign=0, rule="source: named as the source of the news")
+            if (m.concept.startswith("company:") and m.origin == "text" and m.start >= 0 and not m.rule
+                and _is_source(text, m)) else m
+            for m in mentions]
 
 
 def _named_in_incidents(mentions: list[Mention], incidents: list[tuple[float, str]]) -> list[Mention]:

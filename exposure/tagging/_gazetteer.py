@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable, Sequence
 from itertools import accumulate, compress, product
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Literal
 
 import pandas as pd
@@ -204,6 +207,8 @@ class Gazetteer:
         by their triggers, see ``_event_types``) and GICS levels above sub-industry (sector words
         such as "Energy" are structure, not news concepts).
 
+        Companies are also found by their short names (see ``company_short_names``).
+
         An alias row that spells a node's own label sets that label's confidence: a generic
         label such as "Military drones" often names the threat in a story, not the industry.
         Tickers are not matched in prose (too many collide with words); vendor ticker chips are
@@ -217,7 +222,7 @@ class Gazetteer:
         spelled = {(concept, _folded(alias)) for concept, alias, _, _ in alias_rows}
         labels = [(i, str(label), 1.0, False) for i, label in zip(nodes.index, nodes["label"])
                   if (i, _folded(str(label))) not in spelled]
-        return cls([*labels, *alias_rows])
+        return cls([*labels, *alias_rows, *company_short_names(graph)])
 
     def __len__(self) -> int:
         return len(self._folded) + len(self._exact)
@@ -321,3 +326,92 @@ def mentions_frame(mentions: Iterable[tuple[str, Mention]]) -> pd.DataFrame:
     columns = ["event_id", "concept", "text", "start", "end", "confidence", "origin", "sign", "rule"]
     rows = [(e, m.concept, m.text, m.start, m.end, m.confidence, m.origin, m.sign, m.rule) for e, m in mentions]
     return pd.DataFrame(rows, columns=columns)
+
+
+_LEGAL_SUFFIX = re.compile(
+    r"(?:,?\s+(?:Inc\.?|Incorporated|Corp\.?|Corporation|Company|Co\.?|plc|PLC|Ltd\.?|Limited|N\.V\.|S\.A\.|AG|SE"
+    r"|Holdings?|Group|& Co\.?))+$")
+SHORT_NAME_CONFIDENCE = 0.8
+MIN_SHORT_NAME = 3
+
+
+def company_short_names(graph) -> list[tuple[str, str, float, bool]]:
+    """Alias rows for the names companies go by in the news: the label without its legal suffix.
+
+    "Clorox Company" is "Clorox", "Advance Auto Parts Inc." is "Advance Auto Parts". A short name is
+    matched case-sensitively (a proper noun), at ``SHORT_NAME_CONFIDENCE``, and only where no node
+    already spells it and no other company shares it. A one-word short name is often an everyday
+    word as well ("Target", "Block", "Pool"); the tagger keeps such a mention only where its clause
+    reads the company's fortune ("Target profit halves"), see ``confirmed_by_fortune``.
+
+    Examples
+    --------
+    >>> import exposure as ex
+    >>> rows = company_short_names(ex.default_graph())
+    >>> [row for row in rows if row[1] in ("Clorox", "Advance Auto Parts")]
+    [('company:advance-auto-parts', 'Advance Auto Parts', 0.8, True), ('company:clorox', 'Clorox', 0.8, True)]
+    """
+    nodes, aliases = graph.nodes, graph.aliases
+    spelled = {_folded(alias) for alias in aliases["alias"]} | {_folded(str(label)) for label in nodes["label"]}
+    companies = nodes[nodes["kind"] == "company"]
+    owners: dict[str, list[str]] = {}
+    for company, label in zip(companies.index, companies["label"]):
+        label = str(label)
+        short = _LEGAL_SUFFIX.sub("", label).strip(" ,")
+        if short != label and len(short) >= MIN_SHORT_NAME and _folded(short) not in spelled:
+            owners.setdefault(short, []).append(company)
+    return sorted((found[0], short, SHORT_NAME_CONFIDENCE, True) for short, found in owners.items() if len(found) == 1)
+
+
+def one_word_short_names(graph) -> frozenset[tuple[str, str]]:
+    """``(company, short name)`` of the one-word short names, which need their clause to confirm them."""
+    return frozenset((company, short) for company, short, _, _ in company_short_names(graph) if " " not in short)
+
+
+@lru_cache(maxsize=1)
+def company_cues() -> frozenset[str]:
+    """Folded words that, right after a one-word short name, show it is the company (``data/company_cues.csv``)."""
+    with (resources.files("exposure.tagging") / "data" / "company_cues.csv").open(encoding="utf-8") as handle:
+        return frozenset(normalize_token(row["word"].strip()) for row in csv.DictReader(handle))
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _reads_as_company(text: str, mention: Mention, cues: frozenset[str]) -> bool:
+    """Whether a one-word short name stands as the company in its clause.
+
+    Its clause must read the company's fortune, and the name must stand alone (not after "the",
+    not inside a longer proper name such as "Washington Post") and be followed by a word of a
+    company ("shares", "profit", "said") or touch the words of the fortune read ("buy Hess",
+    "Target profit halves").
+    """
+    if not mention.rule.startswith("fortune:"):
+        return False
+    before = list(TOKEN.finditer(text, max(0, mention.start - 40), mention.start))
+    previous = before[-1].group() if before else ""
+    if previous and not text[before[-1].end():mention.start].strip() and (
+            previous.lower() in _ARTICLES or previous[0].isupper()):
+        return False
+    after = TOKEN.search(text, mention.end)
+    following = normalize_token(after.group()) if after else ""
+    read = set(map(normalize_token, TOKEN.findall(mention.rule, len("fortune:"))))
+    return following in cues or following in read or (bool(previous) and normalize_token(previous) in read)
+
+
+def confirmed_by_fortune(text: str, mentions: Sequence[Mention],
+                         needs_reading: frozenset[tuple[str, str]]) -> list[Mention]:
+    """Drop the mentions of one-word short names that do not read as the company (``_reads_as_company``).
+
+    >>> text = "Target profit halves. Sea levels rose. The Pool was closed."
+    >>> found = [Mention("company:target", "Target", 0, 6, 0.8, rule="fortune: profit halves"),
+    ...          Mention("company:sea", "Sea", 22, 25, 0.8, rule="fortune: rose"),
+    ...          Mention("company:pool", "Pool", 43, 47, 0.8, rule="fortune: closed")]
+    >>> needs = frozenset((m.concept, m.text) for m in found)
+    >>> [m.text for m in confirmed_by_fortune(text, found, needs)]
+    ['Target']
+    """
+    if not needs_reading:
+        return list(mentions)
+    cues = company_cues()
+    return [m for m in mentions if (m.concept, m.text) not in needs_reading or _reads_as_company(text, m, cues)]

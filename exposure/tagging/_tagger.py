@@ -8,7 +8,8 @@ from exposure.events import Event
 from exposure.tagging._context import _Sentences, localize, sign_by_sentence
 from exposure.tagging._event_types import EventTypes, read_event_types
 from exposure.tagging._fortune import FortuneLexicon, default_rows, quiet_bare_mentions, sign_by_fortune
-from exposure.tagging._gazetteer import Gazetteer, Mention, resolve_tag, tag_lookup
+from exposure.tagging._gazetteer import (Gazetteer, Mention, confirmed_by_fortune, one_word_short_names, resolve_tag,
+                                         tag_lookup)
 from exposure.tagging._local import LocalReach, read_local
 from exposure.tagging._roles import operated_system_mentions
 from exposure.tagging._sense import SenseList, default_senses
@@ -43,6 +44,7 @@ class Vocabulary:
     fortune: FortuneLexicon | None = None
     tag_effects: dict[str, dict[str, float]] | None = None
     local: LocalReach = LocalReach()
+    needs_reading: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def from_graph(cls, graph) -> Vocabulary:
@@ -86,6 +88,7 @@ class Vocabulary:
             fortune=FortuneLexicon.from_rows([*default_rows(), *event_types.fortune_rows()]),
             tag_effects=tag_effects,
             local=LocalReach.from_graph(graph),
+            needs_reading=one_word_short_names(graph),
         )
 
 
@@ -204,6 +207,7 @@ def tag_event(
     mentions = sign_by_sentence(text, vocab.senses.read(text, found), vocab.sentence_signed, vocab.drivers_of)
     mentions, effects = read_event_types(text, mentions, vocab.event_types, vocab.sentence_signed)
     mentions = sign_by_fortune(text, mentions, vocab.fortune_signed, vocab.fortune)
+    mentions = confirmed_by_fortune(text, mentions, vocab.needs_reading)
     mentions += effects
     mentions += operated_system_mentions(text, mentions, vocab.operated)
     mentions = localize(text, mentions, vocab.variants, vocab.regions_of)

@@ -116,6 +116,8 @@ def test_coverage_named_in_the_issue(graph):
 EXPECTED_NEW_MENTIONS = {
     ("wannacry-ransomware-2017-05-12", "company:telefonica", "Telefonica"),
     ("solarwinds-hack-2020-12-13", "company:solarwinds", "SolarWinds"),
+    ("chevron-hess-2023-10-23", "company:hess", "Hess"),                           # by its short name
+    ("cambridge-analytica-2018-03-17", "company:new-york-times", "New York Times"),  # the source (sign 0)
 }
 
 

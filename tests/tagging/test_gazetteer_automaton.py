@@ -41,7 +41,7 @@ class ReferenceGazetteer:
         spelled = {(concept, _folded(alias)) for concept, alias, _, _ in alias_rows}
         labels = [(i, str(label), 1.0, False) for i, label in zip(nodes.index, nodes["label"])
                   if (i, _folded(str(label))) not in spelled]
-        return cls([*labels, *alias_rows])
+        return cls([*labels, *alias_rows, *_gazetteer.company_short_names(graph)])  # rows of today, engine of old
 
     def __len__(self) -> int:
         return len(self._folded) + len(self._exact)
