@@ -15,6 +15,9 @@ an outbreak rather than more of it. The graph's event types (nodes ``event:*``, 
   its effects (drones shot down are still news of drones: counter-drone demand), see rule 3;
 * ``subject`` / ``object``: the polarity for a company named as the trigger's subject or object
   (read by the company-fortune rule, see ``_fortune``);
+* ``harm``: ``yes`` for an incident that befalls its victim (cyberattack, outage, crash, recall,
+  strike, bank failure): denied ("the issue was not a cyberattack") it moves nothing, where a
+  denied act turns the other way;
 * its effects, as signed ``implies`` edges from the event type to themes, with their reasoning.
 
 The reading, per sentence, is linear in its length:
@@ -23,7 +26,8 @@ The reading, per sentence, is linear in its length:
    colon: "a baseline in place, while raising tariffs on" is not "place .. on"; a match may
    start inside another and run past it, one wholly inside another is part of it: "end sanctions waivers" is one
    act, not an end and a waiver); a negation among the four words before it
-   (not, refuses to, fails to) turns it the other way at half weight, a hedge (may, threatens,
+   (not, refuses to, fails to) turns it the other way at half weight (but an incident denied,
+   "the issue was not a cyberattack", moves nothing: a harm that did not happen is no gain), a hedge (may, threatens,
    considers) halves it: a threat weighs less than an act; a shortfall after it ("rose 7.7%,
    below forecasts", ``SHORTFALL``) also turns it the other way at half weight: the surprise is
    what moves prices;
@@ -92,6 +96,7 @@ class EventType:
     object: float = 0.0
     reverses: frozenset[str] = frozenset()
     keeps: bool = False
+    harm: bool = False
 
 
 _FIRES, _MODIFIES = 2, 1
@@ -127,6 +132,7 @@ class EventTypes:
                 event_id, str(row["label"]), _text(row.get("family")), frozenset(_listed(row.get("requires"))),
                 tuple(sorted(effects.get(event_id, []))), _number(row.get("subject")), _number(row.get("object")),
                 frozenset(_listed(row.get("reverses"))), _text(row.get("keeps")).strip().lower() in ("yes", "true"),
+                _text(row.get("harm")).strip().lower() in ("yes", "true"),
             )
             phrases = _listed(row.get("triggers"))
             triggers[event_id] = phrases
@@ -187,7 +193,8 @@ class EventTypes:
         """Company-fortune rows of the types with a subject or object polarity ("fined": -1 for
         the company fined), in the format of ``company_fortune.csv``."""
         return [
-            {"phrase": phrase, "subject": str(kind.subject), "object": str(kind.object), "kind": "act",
+            {"phrase": phrase, "subject": str(kind.subject), "object": str(kind.object),
+             "kind": "harm" if kind.harm else "act",
              "applies_to": "any"}
             for event_id, kind in sorted(self.types.items()) if kind.subject or kind.object
             for phrase in self.triggers[event_id]
@@ -329,6 +336,7 @@ def read_event_types(
             by_sentence.setdefault(sentences.number(mention.start), []).append(number)
     consumed: dict[int, tuple[str, EventType]] = {}
     effects: list[Mention] = []
+    positions: list[tuple[int, int]] | None = None  # (start, index) of the text's mentions, when first needed
     needs = lexicon.needs or {}
     bounds = sentences.token_bounds
     last_sentence = len(bounds) - 1
@@ -405,8 +413,18 @@ def read_event_types(
                 said = f"{occurrence.words} .. {mentions[acted_on[0]].text}"
             else:
                 confidence, said = 1.0, occurrence.words
+                # The trigger's own words may also name a theme the type moves ("cyberattack"):
+                # the type's reading replaces that mention, which would count the words twice.
+                if positions is None:
+                    positions = sorted((m.start, i) for i, m in enumerate(mentions) if m.origin in _READ_ORIGINS)
+                moved = {theme for theme, _ in kind.effects}
+                at_start = bisect_left(positions, (occurrence.start, -1))
+                for _, index in positions[at_start:bisect_left(positions, (occurrence.end, -1))]:
+                    if mentions[index].concept in moved and mentions[index].end <= occurrence.end:
+                        consumed.setdefault(index, (rule, kind))
+            denied_harm = occurrence.weight < 0 and kind.harm
             for theme, weight in kind.effects:
-                signed = weight * occurrence.weight
+                signed = 0.0 if denied_harm else weight * occurrence.weight
                 if signed:
                     effects.append(_new_mention(theme, said, occurrence.start, occurrence.end,
                                                 min(1.0, abs(signed)) * confidence, "event",

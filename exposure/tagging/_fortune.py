@@ -16,8 +16,9 @@ The rule, kept simple on purpose:
   trigger (after *be, was, were, is, are, been, being, get, got*, or followed by *by*) swaps them:
   in "B was fined" or "B to be acquired" the company before the verb is the one it happens to;
 * a negation among the four words before a trigger ("did not fall", "denied it would cut")
-  turns it the other way at half weight; a hedge there (may, could, threatens, considers)
-  halves it: a threat weighs less than an act;
+  turns it the other way at half weight, except a harm denied (kind ``harm``: "the issue was not
+  a cyberattack", "no recall"), which is no gain and leaves the company neutral; a hedge there
+  (may, could, threatens, considers) halves it: a threat weighs less than an act;
 * the trigger nearest the mention in its clause decides (the first after it, of which it is the
   subject, or the last before it, of which it is the object, whichever is closer; a tie goes to
   the subject): "Boeing shares fell and Airbus rose" is bad for Boeing and good for Airbus. The
@@ -39,6 +40,7 @@ mention finds its nearest trigger by bisection (not a rescan of the clause).
 from __future__ import annotations
 
 import csv
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -285,7 +287,9 @@ def _read_words(text: str, found: Sequence[tuple[int, int, str]], lexicon: Fortu
             weight = 1.0
             label = text[found[i][0]:found[last][1]]
             if i - negation[1] <= WINDOW:
-                weight, label = -MODIFIER_WEIGHT, f"{text[found[negation[0]][0]:found[negation[1]][1]]} {label}"
+                # a harm denied ("the issue was not a cyberattack") is no gain: only a denied act turns
+                weight = 0.0 if any(t.kind == "harm" for t in matched) else -MODIFIER_WEIGHT
+                label = f"{text[found[negation[0]][0]:found[negation[1]][1]]} {label}"
             if i - hedge[1] <= WINDOW:
                 weight, label = weight * MODIFIER_WEIGHT, f"{text[found[hedge[0]][0]:found[hedge[1]][1]]} {label}"
             passive = (any(w in _PASSIVE_BEFORE for w in words[max(0, i - 2):i])
@@ -355,7 +359,7 @@ def sign_by_fortune(
                     mention = mention.replaced(sign=0, rule=f"fortune: {words} (neutral)")
         signed.append(mention)
     read = [found for clause in incidents.values() for found in clause]
-    return _named_in_incidents(_quiet_sources(text, _share_with_listed(text, signed)), read)
+    return _named_in_incidents(_quiet_descriptions(text, _quiet_sources(text, _share_with_listed(text, signed))), read)
 
 
 _LIST_GLUE = frozenset({",", "and", ", and", "or", ", or", "&", "as well as"})
@@ -414,6 +418,39 @@ def _quiet_sources(text: str, mentions: list[Mention]) -> list[Mention]:
             if (m.concept.startswith("company:") and m.origin == "text" and m.start >= 0 and not m.rule
                 and _is_source(text, m)) else m
             for m in mentions]
+
+
+_DESCRIPTORS = frozenset({
+    "company", "companies", "firm", "group", "maker", "giant", "provider", "producer", "operator", "publisher",
+    "developer", "supplier", "retailer", "lender", "insurer", "carrier", "contractor", "manufacturer", "specialist",
+    "start-up", "startup", "business", "conglomerate"})
+"""Nouns that, between a theme's words and a company's name, make the words a description of the
+company ("cybersecurity company CrowdStrike", "video game publisher Activision")."""
+_DESCRIBED = re.compile(rf"[ \t]+(?:(?:{'|'.join(sorted(_DESCRIPTORS))})[ \t]+)?")
+
+
+def _quiet_descriptions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Theme words that describe the company named right after them carry nothing: "cybersecurity
+    company CrowdStrike" is news of CrowdStrike, whose own reading carries it, not of cybersecurity.
+
+    >>> text = "A faulty update from cybersecurity company CrowdStrike crashed computers."
+    >>> found = [Mention("theme:cybersecurity", "cybersecurity", 21, 34, 1.0),
+    ...          Mention("company:crowdstrike", "CrowdStrike", 43, 54, 1.0, sign=-1, rule="fortune: crashed")]
+    >>> [(m.sign, m.rule) for m in _quiet_descriptions(text, found)][0]
+    (0, 'description of CrowdStrike')
+    """
+    starts = {m.start: m for m in mentions if m.concept.startswith("company:") and m.origin == "text" and m.start >= 0}
+    if not starts:
+        return mentions
+    described = []
+    for mention in mentions:
+        if mention.sign and mention.origin == "text" and mention.concept.startswith("theme:") and mention.end >= 0:
+            between = _DESCRIBED.match(text, mention.end)
+            company = starts.get(between.end()) if between else None
+            if company is not None:
+                mention = mention.replaced(sign=0, rule=f"description of {company.text}")
+        described.append(mention)
+    return described
 
 
 def _named_in_incidents(mentions: list[Mention], incidents: list[tuple[float, str]]) -> list[Mention]:

@@ -265,3 +265,19 @@ def test_the_technology_category_does_not_mean_defence(graph):
 )
 def test_contrast_and_caution_turn_the_reading(graph, headline, body, theme, sign):
     assert _sign(graph, headline, theme, body) == sign, _effects(graph, headline, body)
+
+
+def test_a_trigger_that_names_its_theme_counts_once(graph):
+    mentions = tag_event(ex.Event(headline="Dockworkers to end port strike after tentative wage deal"), graph).mentions
+    disruption = [(m.origin, m.sign) for m in mentions if m.concept == "theme:shipping-disruption"]
+    assert disruption == [("text", 0), ("event", -1)]            # the words "port strike" are the trigger's
+    attack = [(m.origin, m.sign) for m in tag_event(
+        ex.Event(headline="Cyberattack forces shutdown of largest US fuel pipeline"), graph).mentions
+        if m.concept == "theme:cybersecurity"]
+    assert attack == [("text", 0), ("event", 1)]
+
+
+def test_a_denied_harm_moves_nothing_but_a_refused_act_turns(graph):
+    denied = _effects(graph, "CrowdStrike said the issue was not a cyberattack and a fix had been deployed")
+    assert "theme:cybersecurity" not in denied
+    assert _sign(graph, "Russia refused to cut oil output", "theme:oil-gas-supply") == -1

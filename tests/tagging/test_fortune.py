@@ -114,7 +114,7 @@ def test_fortune_data_holds_no_tickers_dates_or_companies(graph):
     with (resources.files("exposure.tagging") / "data" / FORTUNE_FILE).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert rows and all(r["reasoning"].strip() for r in rows)
-    assert {r["kind"] for r in rows} <= {"act", "negation", "hedge"}
+    assert {r["kind"] for r in rows} <= {"act", "harm", "negation", "hedge"}
     assert {r["applies_to"] for r in rows} <= {"company", "any"}
     tickers = set(graph.securities.index)
     companies = set(graph.aliases.loc[graph.aliases["concept"].str.startswith("company:"), "alias"].str.casefold())
@@ -179,3 +179,22 @@ def test_companies_listed_together_share_the_reading(graph):
         assert {s for s, _, _ in _signs(graph, headline, concept)} == {-1}, concept
     listed = [r for _, _, r in _signs(graph, headline, "company:ford-motor")]
     assert any("listed with" in r for r in listed)
+
+
+def test_a_denied_incident_is_no_gain(graph):
+    text = "CrowdStrike said the issue was not a cyberattack and a fix had been deployed"
+    assert _signs(graph, text, "company:crowdstrike") == [(0, 1.0, "fortune: not cyberattack (neutral)")]
+    # a denied act still turns the other way at half weight
+    assert _signs(graph, "Boeing shares did not fall after the report", "company:boeing")[0][:2] == (1, 0.5)
+
+
+def test_theme_words_that_describe_a_company_carry_nothing(graph):
+    text = ("A defective software update from cybersecurity company CrowdStrike caused millions of "
+            "Microsoft Windows computers to crash")
+    described = [(m.sign, m.rule) for m in tag_event(ex.Event(headline=text), graph).mentions
+                 if m.concept == "theme:cybersecurity"]
+    assert described == [(0, "description of CrowdStrike")]
+    assert _signs(graph, text, "company:crowdstrike")[0][0] == -1
+    rose = ex.Event(headline="Cybersecurity stocks such as CrowdStrike rose")
+    said = [m.sign for m in tag_event(rose, graph).mentions if m.concept == "theme:cybersecurity"]
+    assert said == [1]                                            # not a description: the theme is the news
