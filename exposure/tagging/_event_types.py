@@ -62,7 +62,7 @@ from typing import NamedTuple
 
 from exposure.tagging._context import _Sentences
 from exposure.tagging._fortune import (
-    MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, TriggersAt, default_lexicon, phrase_parts,
+    GAP, MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, TriggersAt, default_lexicon, phrase_parts,
 )
 from exposure.tagging._gazetteer import Mention, _new_mention
 from exposure.tagging._normalize import normalize_token
@@ -164,6 +164,13 @@ class EventTypes:
         (what ``TriggersAt.longest_kinds`` gives at any such word, without a call)."""
         return {head: at.one_word_kinds for head, at in self.matchers.items()
                 if at.by_second and not at.seconds and at.one_word}
+
+    @cached_property
+    def second_words(self) -> dict[str, frozenset[str]]:
+        """First word -> the second words of its triggers, for the first words with no one-word
+        trigger: such a word starts a trigger only where one of them lies among the ``GAP + 1``
+        words after it (``TriggersAt.longest_kinds`` finds nothing elsewhere)."""
+        return {head: at.seconds for head, at in self.matchers.items() if at.by_second and not at.one_word}
 
     @cached_property
     def free_of(self) -> dict[tuple[str, ...], tuple[EventType, ...]]:
@@ -319,7 +326,12 @@ def read_event_types(
     sentences = _Sentences(text)
     head_kind = lexicon.head_kind or {}
     tokens = sentences.tokens
-    heads = list(compress(count(), map(head_kind.__contains__, tokens.folded)))  # the words that start a trigger
+    folded = tokens.folded
+    heads = list(compress(count(), map(head_kind.__contains__, folded)))  # the words that may start a trigger
+    second_words = lexicon.second_words
+    # A text-wide window holds the sentence's: a head ruled out here matches nothing in its sentence either.
+    heads = [i for i in heads if (seconds := second_words.get(folded[i])) is None
+             or not seconds.isdisjoint(folded[i + 1:i + 2 + GAP])]
     if not heads:
         return list(mentions), []
     by_sentence: dict[int, list[int]] = {}
@@ -338,12 +350,12 @@ def read_event_types(
     for number, heads in heads_of.items():
         named = {mentions[i].concept for i in by_sentence.get(number, ())}
         if not any(head_kind[word] == _FIRES and (needs[word] is None or not needs[word].isdisjoint(named))
-                   for word in [tokens.folded[i] for i in heads]):
+                   for word in [folded[i] for i in heads]):
             continue
         # Sentences end at white space, so each holds whole tokens: its words are a slice of the text's.
         first_word = bounds[number]
         stop = bounds[number + 1] if number < last_sentence else len(tokens.starts)
-        words = tokens.folded[first_word:stop]
+        words = folded[first_word:stop]
         starts, ends = tokens.starts[first_word:stop], tokens.ends[first_word:stop]
         occurrences = _occurrences(text, starts, ends, words, [i - first_word for i in heads], lexicon)
         if not occurrences:
