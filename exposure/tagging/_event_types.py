@@ -182,6 +182,13 @@ class EventTypes:
         """Kinds of a trigger -> ``acting(kinds)``, filled as triggers are read."""
         return {}
 
+    def acting_of(self, kinds: tuple[str, ...]) -> dict[str, tuple[int, EventType]]:
+        """``acting(kinds)``, kept in ``acts_on``."""
+        found = self.acts_on.get(kinds)
+        if found is None:
+            found = self.acts_on[kinds] = self.acting(kinds)
+        return found
+
     def acting(self, kinds: Sequence[str]) -> dict[str, tuple[int, EventType]]:
         """Concept -> ``(order, type)`` of the first of ``kinds`` (event type ids) that requires it."""
         found: dict[str, tuple[int, EventType]] = {}
@@ -364,11 +371,15 @@ def read_event_types(
         firsts = [o.first for o in occurrences]
         clause_of = _ClauseOf(sentences, number, occurrences)
         fired: dict[int, tuple[EventType, list[int]]] = {}
+        actings = [lexicon.acting_of(occurrence.kinds) for occurrence in occurrences]
+        acted = set().union(*actings)  # a mention of any other concept has no trigger to govern it
         for index in by_sentence.get(number, ()):
             mention = mentions[index]
+            if mention.concept not in acted:
+                continue
             first = min(bisect_left(starts, mention.start), len(starts) - 1)
             last = min(max(first, bisect_left(starts, mention.end) - 1), first + _LONGEST_MENTION)
-            chosen = _governing(occurrences, firsts, clause_of, first, last, mention, lexicon)
+            chosen = _governing(occurrences, actings, firsts, clause_of, first, last, mention)
             if chosen is not None:
                 at, kind = chosen
                 fired.setdefault(at, (kind, []))[1].append(index)
@@ -489,9 +500,9 @@ class _ClauseOf:
         return self.sentences.clause_key(self.number, position)
 
 
-def _governing(occurrences, firsts, clause_of: _ClauseOf, first: int, last: int, mention: Mention,
-               lexicon: EventTypes):
-    """The trigger that governs a mention of ``concept`` at words ``first..last``, and its type.
+def _governing(occurrences, actings, firsts, clause_of: _ClauseOf, first: int, last: int, mention: Mention):
+    """The trigger that governs a mention of ``concept`` at words ``first..last``, and its type
+    (``actings``: ``EventTypes.acting_of`` each trigger's kinds).
 
     Candidates are the triggers within ``REACH`` words whose type requires the concept. A type
     that reverses another candidate's type in the same clause wins over it ("pauses higher
@@ -501,18 +512,14 @@ def _governing(occurrences, firsts, clause_of: _ClauseOf, first: int, last: int,
     lo = bisect_left(firsts, first - REACH - _LONGEST_MENTION)
     hi = bisect_left(firsts, last + REACH + 1)
     candidates = []
-    acts_on = lexicon.acts_on
     concept = mention.concept
     for at in range(lo, hi):
+        found = actings[at].get(concept)
+        if found is None:
+            continue
         occurrence = occurrences[at]
         distance = max(0, first - occurrence.last - 1, occurrence.first - last - 1)
-        if distance > REACH:
-            continue
-        acting = acts_on.get(occurrence.kinds)
-        if acting is None:
-            acting = acts_on[occurrence.kinds] = lexicon.acting(occurrence.kinds)
-        found = acting.get(concept)
-        if found is not None:
+        if distance <= REACH:
             candidates.append((distance, occurrence.first > last, found[0], at, found[1]))
     if not candidates:
         return None
