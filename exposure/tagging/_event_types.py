@@ -64,7 +64,7 @@ from exposure.tagging._context import _Sentences
 from exposure.tagging._fortune import (
     GAP, MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, TriggersAt, default_lexicon, phrase_parts,
 )
-from exposure.tagging._gazetteer import Mention, _new_mention
+from exposure.tagging._gazetteer import Mention, _new_mention, concept_of
 from exposure.tagging._normalize import normalize_token
 
 REACH = 10
@@ -343,8 +343,9 @@ def read_event_types(
         return list(mentions), []
     by_sentence: dict[int, list[int]] = {}
     required = lexicon.required
-    for number, mention in enumerate(mentions):
-        if mention.concept in required and mention.start >= 0 and mention.origin in _READ_ORIGINS:
+    for number in compress(count(), map(required.__contains__, map(concept_of, mentions))):
+        mention = mentions[number]
+        if mention.start >= 0 and mention.origin in _READ_ORIGINS:
             by_sentence.setdefault(sentences.number(mention.start), []).append(number)
     consumed: dict[int, tuple[str, EventType]] = {}
     effects: list[Mention] = []
@@ -441,14 +442,14 @@ def read_event_types(
             story.setdefault(concept, rule)
     if not consumed:
         return list(mentions), effects
-    read = []
-    for index, mention in enumerate(mentions):
-        if index in consumed:
-            mention = mention.replaced(sign=0, rule=consumed[index][0])
-        elif (mention.concept in story and mention.origin in _READ_ORIGINS and not mention.rule
-              and mention.concept not in signed_by_clause):
-            mention = mention.replaced(sign=0, rule=f"{story[mention.concept]}, read for the story")
-        read.append(mention)
+    read = list(mentions)
+    for index, (rule, _) in consumed.items():
+        read[index] = mentions[index].replaced(sign=0, rule=rule)
+    for index in compress(count(), map(story.__contains__, map(concept_of, mentions))):
+        mention = mentions[index]
+        if (index not in consumed and mention.origin in _READ_ORIGINS and not mention.rule
+                and mention.concept not in signed_by_clause):
+            read[index] = mention.replaced(sign=0, rule=f"{story[mention.concept]}, read for the story")
     return read, effects
 
 

@@ -242,9 +242,10 @@ class _Operators:
                        for operator, systems in operated.items()}
         self._serving: dict[tuple, tuple[tuple[str, float], ...]] = {}
 
-    def serving(self, operator: str, theme: str, defence_themes: frozenset[str] | None) -> tuple[tuple[str, float], ...]:
+    def serving(self, operator: str, theme: str,
+                defence_themes: frozenset[str] | None) -> tuple[tuple[str, float], ...]:
         """``(system, share)`` of the operator's systems that serve ``theme`` (only those that also
-        serve one of ``defence_themes`` when given), the shares in proportion to the ``operates`` weights."""
+        serve one of ``defence_themes`` when given), shared in proportion to the ``operates`` weights."""
         key = (operator, theme, defence_themes)
         found = self._serving.get(key)
         if found is None:
