@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from itertools import compress, product, repeat
 
-from exposure.tagging._gazetteer import Mention
+from exposure.tagging._gazetteer import Mention, concept_of
 from exposure.tagging._normalize import TOKEN, normalize_token, positions_of, token_spans
 
 # Finds what r"(?<=[.!?])\s+|\n\s*\n" finds (the first group, when set, is its span), written to
@@ -411,7 +411,7 @@ def sign_by_sentence(
     >>> [m.sign for m in sign_by_sentence(text, found, frozenset({"theme:banks", "theme:housing"}))]
     [1, -1]
     """
-    if concepts.isdisjoint([mention.concept for mention in mentions]):
+    if concepts.isdisjoint(map(concept_of, mentions)):
         return list(mentions)
     drivers_of = drivers_of or {}
     sentences = _Sentences(text)
@@ -462,7 +462,7 @@ def localize(
     >>> [m.concept for m in localize(text, found, variants, {"country:LT": frozenset({"region:europe"})})]
     ['country:LT', 'theme:european-air-defense']
     """
-    if variants.keys().isdisjoint([mention.concept for mention in mentions]):
+    if variants.keys().isdisjoint(map(concept_of, mentions)):
         return list(mentions)
     number_at = _Sentences(text).number_at
     places: dict[int, set[str]] = {}

@@ -66,9 +66,9 @@ from typing import NamedTuple
 
 from exposure.tagging._context import _Sentences
 from exposure.tagging._fortune import (
-    MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, TriggersAt, default_lexicon, phrase_parts,
+    GAP, MODIFIER_WEIGHT, WINDOW, FortuneLexicon, Trigger, TriggersAt, default_lexicon, phrase_parts,
 )
-from exposure.tagging._gazetteer import Mention, _new_mention
+from exposure.tagging._gazetteer import Mention, _new_mention, concept_of
 from exposure.tagging._normalize import normalize_token
 
 REACH = 10
@@ -172,6 +172,13 @@ class EventTypes:
                 if at.by_second and not at.seconds and at.one_word}
 
     @cached_property
+    def second_words(self) -> dict[str, frozenset[str]]:
+        """First word -> the second words of its triggers, for the first words with no one-word
+        trigger: such a word starts a trigger only where one of them lies among the ``GAP + 1``
+        words after it (``TriggersAt.longest_kinds`` finds nothing elsewhere)."""
+        return {head: at.seconds for head, at in self.matchers.items() if at.by_second and not at.one_word}
+
+    @cached_property
     def free_of(self) -> dict[tuple[str, ...], tuple[EventType, ...]]:
         """Kinds of a trigger -> those of its types that require nothing, filled as triggers are read."""
         return {}
@@ -180,6 +187,13 @@ class EventTypes:
     def acts_on(self) -> dict[tuple[str, ...], dict[str, tuple[int, EventType]]]:
         """Kinds of a trigger -> ``acting(kinds)``, filled as triggers are read."""
         return {}
+
+    def acting_of(self, kinds: tuple[str, ...]) -> dict[str, tuple[int, EventType]]:
+        """``acting(kinds)``, kept in ``acts_on``."""
+        found = self.acts_on.get(kinds)
+        if found is None:
+            found = self.acts_on[kinds] = self.acting(kinds)
+        return found
 
     def acting(self, kinds: Sequence[str]) -> dict[str, tuple[int, EventType]]:
         """Concept -> ``(order, type)`` of the first of ``kinds`` (event type ids) that requires it."""
@@ -326,13 +340,19 @@ def read_event_types(
     sentences = _Sentences(text)
     head_kind = lexicon.head_kind or {}
     tokens = sentences.tokens
-    heads = list(compress(count(), map(head_kind.__contains__, tokens.folded)))  # the words that start a trigger
+    folded = tokens.folded
+    heads = list(compress(count(), map(head_kind.__contains__, folded)))  # the words that may start a trigger
+    second_words = lexicon.second_words
+    # A text-wide window holds the sentence's: a head ruled out here matches nothing in its sentence either.
+    heads = [i for i in heads if (seconds := second_words.get(folded[i])) is None
+             or not seconds.isdisjoint(folded[i + 1:i + 2 + GAP])]
     if not heads:
         return list(mentions), []
     by_sentence: dict[int, list[int]] = {}
     required = lexicon.required
-    for number, mention in enumerate(mentions):
-        if mention.concept in required and mention.start >= 0 and mention.origin in _READ_ORIGINS:
+    for number in compress(count(), map(required.__contains__, map(concept_of, mentions))):
+        mention = mentions[number]
+        if mention.start >= 0 and mention.origin in _READ_ORIGINS:
             by_sentence.setdefault(sentences.number(mention.start), []).append(number)
     consumed: dict[int, tuple[str, EventType]] = {}
     effects: list[Mention] = []
@@ -346,12 +366,12 @@ def read_event_types(
     for number, heads in heads_of.items():
         named = {mentions[i].concept for i in by_sentence.get(number, ())}
         if not any(head_kind[word] == _FIRES and (needs[word] is None or not needs[word].isdisjoint(named))
-                   for word in [tokens.folded[i] for i in heads]):
+                   for word in [folded[i] for i in heads]):
             continue
         # Sentences end at white space, so each holds whole tokens: its words are a slice of the text's.
         first_word = bounds[number]
         stop = bounds[number + 1] if number < last_sentence else len(tokens.starts)
-        words = tokens.folded[first_word:stop]
+        words = folded[first_word:stop]
         starts, ends = tokens.starts[first_word:stop], tokens.ends[first_word:stop]
         occurrences = _occurrences(text, starts, ends, words, [i - first_word for i in heads], lexicon)
         if not occurrences:
@@ -360,11 +380,15 @@ def read_event_types(
         firsts = [o.first for o in occurrences]
         clause_of = _ClauseOf(sentences, number, occurrences)
         fired: dict[int, tuple[EventType, list[int]]] = {}
+        actings = [lexicon.acting_of(occurrence.kinds) for occurrence in occurrences]
+        acted = set().union(*actings)  # a mention of any other concept has no trigger to govern it
         for index in by_sentence.get(number, ()):
             mention = mentions[index]
+            if mention.concept not in acted:
+                continue
             first = min(bisect_left(starts, mention.start), len(starts) - 1)
             last = min(max(first, bisect_left(starts, mention.end) - 1), first + _LONGEST_MENTION)
-            chosen = _governing(occurrences, firsts, clause_of, first, last, mention, lexicon)
+            chosen = _governing(occurrences, actings, firsts, clause_of, first, last, mention)
             if chosen is not None:
                 at, kind = chosen
                 fired.setdefault(at, (kind, []))[1].append(index)
@@ -436,14 +460,14 @@ def read_event_types(
             story.setdefault(concept, rule)
     if not consumed:
         return list(mentions), effects
-    read = []
-    for index, mention in enumerate(mentions):
-        if index in consumed:
-            mention = mention.replaced(sign=0, rule=consumed[index][0])
-        elif (mention.concept in story and mention.origin in _READ_ORIGINS and not mention.rule
-              and mention.concept not in signed_by_clause):
-            mention = mention.replaced(sign=0, rule=f"{story[mention.concept]}, read for the story")
-        read.append(mention)
+    read = list(mentions)
+    for index, (rule, _) in consumed.items():
+        read[index] = mentions[index].replaced(sign=0, rule=rule)
+    for index in compress(count(), map(story.__contains__, map(concept_of, mentions))):
+        mention = mentions[index]
+        if (index not in consumed and mention.origin in _READ_ORIGINS and not mention.rule
+                and mention.concept not in signed_by_clause):
+            read[index] = mention.replaced(sign=0, rule=f"{story[mention.concept]}, read for the story")
     return read, effects
 
 
@@ -495,9 +519,9 @@ class _ClauseOf:
         return self.sentences.clause_key(self.number, position)
 
 
-def _governing(occurrences, firsts, clause_of: _ClauseOf, first: int, last: int, mention: Mention,
-               lexicon: EventTypes):
-    """The trigger that governs a mention of ``concept`` at words ``first..last``, and its type.
+def _governing(occurrences, actings, firsts, clause_of: _ClauseOf, first: int, last: int, mention: Mention):
+    """The trigger that governs a mention of ``concept`` at words ``first..last``, and its type
+    (``actings``: ``EventTypes.acting_of`` each trigger's kinds).
 
     Candidates are the triggers within ``REACH`` words whose type requires the concept. A type
     that reverses another candidate's type in the same clause wins over it ("pauses higher
@@ -507,18 +531,14 @@ def _governing(occurrences, firsts, clause_of: _ClauseOf, first: int, last: int,
     lo = bisect_left(firsts, first - REACH - _LONGEST_MENTION)
     hi = bisect_left(firsts, last + REACH + 1)
     candidates = []
-    acts_on = lexicon.acts_on
     concept = mention.concept
     for at in range(lo, hi):
+        found = actings[at].get(concept)
+        if found is None:
+            continue
         occurrence = occurrences[at]
         distance = max(0, first - occurrence.last - 1, occurrence.first - last - 1)
-        if distance > REACH:
-            continue
-        acting = acts_on.get(occurrence.kinds)
-        if acting is None:
-            acting = acts_on[occurrence.kinds] = lexicon.acting(occurrence.kinds)
-        found = acting.get(concept)
-        if found is not None:
+        if distance <= REACH:
             candidates.append((distance, occurrence.first > last, found[0], at, found[1]))
     if not candidates:
         return None

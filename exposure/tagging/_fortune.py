@@ -49,7 +49,7 @@ from importlib import resources
 from itertools import count
 
 from exposure.tagging._context import _folded, _Sentences
-from exposure.tagging._gazetteer import Mention
+from exposure.tagging._gazetteer import Mention, concept_of
 from exposure.tagging._normalize import TOKEN, normalize_token
 
 FORTUNE_FILE = "company_fortune.csv"
@@ -329,7 +329,7 @@ def sign_by_fortune(
     >>> [(m.sign, m.confidence, m.rule) for m in read]
     [(-1, 1.0, 'fortune: crashed'), (-1, 0.5, 'fortune: named in a story of crashed')]
     """
-    if concepts.isdisjoint([mention.concept for mention in mentions]):
+    if concepts.isdisjoint(map(concept_of, mentions)):
         return list(mentions)
     lexicon = lexicon or default_lexicon()
     sentences = _Sentences(text)

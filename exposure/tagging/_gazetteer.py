@@ -6,6 +6,7 @@ import csv
 import re
 from collections.abc import Iterable, Sequence
 from itertools import accumulate, compress, product
+from operator import attrgetter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -72,6 +73,11 @@ class Mention:
             self.confidence if confidence is None else confidence, self.origin,
             self.sign if sign is None else sign, self.rule if rule is None else rule,
         )
+
+
+concept_of = attrgetter("concept")
+"""A mention's concept: ``map(concept_of, mentions)`` reads the concepts of many mentions in C, for the
+stages that first ask whether a story names any concept they read at all."""
 
 
 class _Unfrozen:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from exposure.tagging._gazetteer import Mention
+from exposure.tagging._gazetteer import Mention, concept_of
 
 LOCAL_FILE = "local_themes.csv"
 STATE_PREFIX = "region:us-"
@@ -98,7 +98,7 @@ def read_local(mentions: Sequence[Mention], reach: LocalReach) -> list[Mention]:
     [('theme:utilities', 0, 0.3, 'event: disaster; local: read as the utilities of California'), \
 ('company:pge', -1, 0.3, 'event: disaster; local: utilities of California')]
     """
-    if not reach.themes:
+    if not reach.themes or reach.labels.keys().isdisjoint(map(concept_of, mentions)):
         return list(mentions)
     states = sorted({m.concept for m in mentions if m.concept in reach.labels and m.start >= 0})
     if not states:

@@ -79,7 +79,7 @@ from importlib import resources
 
 from exposure.tagging._context import _folded, _Sentences
 from exposure.tagging._fortune import _BY, _PASSIVE_BEFORE
-from exposure.tagging._gazetteer import Mention
+from exposure.tagging._gazetteer import Mention, _new_mention
 from exposure.tagging._normalize import normalize_token
 
 ROLES_FILE = "country_roles.csv"
@@ -232,19 +232,46 @@ def _role_span(sentences: _Sentences, key: tuple[int, int], lexicon: RoleLexicon
     return start, end
 
 
-_SERVED: dict[int, tuple[dict, dict[str, frozenset[str]]]] = {}
+class _Operators:
+    """What ``operated_system_mentions`` reads of one ``operated`` table, worked out once per table:
+    every theme an operator's systems serve, and the systems of an operator that serve a theme."""
+
+    def __init__(self, operated: dict[str, list[tuple[str, float, frozenset[str]]]]) -> None:
+        self.operated = operated
+        self.served = {operator: frozenset().union(*(themes for _, _, themes in systems))
+                       for operator, systems in operated.items()}
+        self._serving: dict[tuple, tuple[tuple[str, float], ...]] = {}
+
+    def serving(self, operator: str, theme: str,
+                defence_themes: frozenset[str] | None) -> tuple[tuple[str, float], ...]:
+        """``(system, share)`` of the operator's systems that serve ``theme`` (only those that also
+        serve one of ``defence_themes`` when given), shared in proportion to the ``operates`` weights."""
+        key = (operator, theme, defence_themes)
+        found = self._serving.get(key)
+        if found is None:
+            systems = [(system, weight) for system, weight, implied in self.operated[operator]
+                       if theme in implied and not (defence_themes is not None and defence_themes.isdisjoint(implied))]
+            total = sum(weight for _, weight in systems)
+            found = self._serving[key] = tuple((system, weight / total) for system, weight in systems)
+        return found
+
+
+_OPERATORS: dict[int, _Operators] = {}
+
+
+def _operators(operated: dict[str, list[tuple[str, float, frozenset[str]]]]) -> _Operators:
+    """The ``_Operators`` of an ``operated`` table (kept for a few tables, by identity)."""
+    kept = _OPERATORS.get(id(operated))
+    if kept is None or kept.operated is not operated:
+        if len(_OPERATORS) >= 16:
+            _OPERATORS.clear()
+        kept = _OPERATORS[id(operated)] = _Operators(operated)
+    return kept
 
 
 def _served(operated: dict[str, list[tuple[str, float, frozenset[str]]]]) -> dict[str, frozenset[str]]:
     """Operator -> every theme its systems serve, worked out once per ``operated`` table."""
-    kept = _SERVED.get(id(operated))
-    if kept is None or kept[0] is not operated:
-        if len(_SERVED) >= 16:
-            _SERVED.clear()
-        kept = _SERVED[id(operated)] = (operated, {
-            operator: frozenset().union(*(themes for _, _, themes in systems)) for operator, systems in operated.items()
-        })
-    return kept[1]
+    return _operators(operated).served
 
 
 def operated_system_mentions(
@@ -280,23 +307,27 @@ def operated_system_mentions(
     """
     sentences = _Sentences(text)
     number_of = sentences.number
-    # Only the sentences that name an operator are read.
-    with_operator = {number_of(m.start) for m in mentions if m.concept in operated and m.start >= 0 and m.sign > 0}
+    # Only themes and operators are read, and only in the sentences that name an operator.
+    by_sentence: dict[int, list[Mention]] = {}
+    with_operator = set()
+    for mention in mentions:
+        if mention.start >= 0 and mention.sign > 0:
+            if mention.concept in operated:
+                number = number_of(mention.start)
+                with_operator.add(number)
+                by_sentence.setdefault(number, []).append(mention)
+            elif mention.concept.startswith("theme:"):
+                by_sentence.setdefault(number_of(mention.start), []).append(mention)
     if not with_operator:
         return []
     lexicon = lexicon or default_roles()
-    by_sentence: dict[int, list[Mention]] = {}
-    for mention in mentions:
-        if mention.start >= 0 and mention.sign > 0:
-            number = number_of(mention.start)
-            if number in with_operator:
-                by_sentence.setdefault(number, []).append(mention)
     found = []
-    serving_of: dict[tuple[str, str, bool], list[tuple[str, float]]] = {}
     clauses: dict[tuple[int, int], _RoleClause] = {}
     joined: dict[tuple[int, int], tuple[int, int]] = {}
-    served = _served(operated)
-    for number, group in sorted(by_sentence.items()):
+    table = _operators(operated)
+    served = table.served
+    for number in sorted(with_operator):
+        group = by_sentence[number]
         themes = sorted({m.concept: m for m in group if m.concept.startswith("theme:")}.items())
         named = {theme for theme, _ in themes}
         operators = [mention for mention in group
@@ -313,20 +344,10 @@ def operated_system_mentions(
             if role == "actor":
                 continue
             reading = f"operator: {operator.text} ({role}: {words})" if role else f"operator: {operator.text}"
-            defends = role in _DEFENDING
+            defence_themes = lexicon.defence_themes if role in _DEFENDING else None
             for theme, theme_mention in themes:
-                pair = (operator.concept, theme, defends)
-                if pair not in serving_of:
-                    serving_of[pair] = [
-                        (s, w) for s, w, implied in operated[operator.concept]
-                        if theme in implied and not (defends and lexicon.defence_themes.isdisjoint(implied))
-                    ]
-                serving = serving_of[pair]
-                total = sum(w for _, w in serving)
-                for system, weight in serving:
-                    found.append(Mention(
-                        system, f"{operator.text} + {theme_mention.text}", start, end,
-                        weight / total * min(operator.confidence, theme_mention.confidence), "context",
-                        rule=f"{reading} -> {system}",
-                    ))
+                confidence = min(operator.confidence, theme_mention.confidence)
+                for system, share in table.serving(operator.concept, theme, defence_themes):
+                    found.append(_new_mention(system, f"{operator.text} + {theme_mention.text}", start, end,
+                                              share * confidence, "context", 1, f"{reading} -> {system}"))
     return found

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from exposure.events import Event
 from exposure.tagging._context import _Sentences, localize, sign_by_sentence
 from exposure.tagging._event_types import EventTypes, read_event_types
 from exposure.tagging._fortune import FortuneLexicon, default_rows, quiet_bare_mentions, sign_by_fortune
-from exposure.tagging._gazetteer import (Gazetteer, Mention, confirmed_by_fortune, one_word_short_names, resolve_tag,
-                                         tag_lookup)
+from exposure.tagging._gazetteer import (Gazetteer, Mention, _new_mention, confirmed_by_fortune, one_word_short_names,
+                                         resolve_tag, tag_lookup)
 from exposure.tagging._local import LocalReach, read_local
 from exposure.tagging._roles import operated_system_mentions
 from exposure.tagging._sense import SenseList, default_senses
@@ -121,6 +122,7 @@ def _regional_variants(nodes, edges) -> tuple[dict[str, list[tuple[str, str]]], 
 TAG_HALF = 2
 """Distinct topical concepts named in a text at which a vendor category tag counts half."""
 _NOT_TOPICS = ("country:", "region:", "tag:")
+_START = attrgetter("start")
 
 
 def vendor_tag_weight(tag_confidence: float, mentions) -> float:
@@ -155,8 +157,8 @@ def _tag_mention(node: str, tag: str, confidence: float, effects: list[Mention],
     for effect in effects:
         weight = implied.get(effect.concept, 0.0)
         if weight * effect.sign < 0:
-            return Mention(node, tag, -1, -1, confidence, "tag", 0, f"{effect.rule}, against the tag")
-    return Mention(node, tag, -1, -1, confidence, "tag")
+            return _new_mention(node, tag, -1, -1, confidence, "tag", 0, f"{effect.rule}, against the tag")
+    return _new_mention(node, tag, -1, -1, confidence, "tag")
 
 
 _BESIDE = {"tag": "beside the tag", "text": "beside the category word"}
@@ -203,7 +205,7 @@ def tag_event(
     sentences = _Sentences(text)  # every stage reads the same words, cut once
     tokens = sentences.tokens
     found = vocab.gazetteer.find_tokens(text, tokens.words, tokens.starts, tokens.ends)
-    sentences.number_at.fill([mention.start for mention in found])
+    sentences.number_at.fill(list(map(_START, found)))
     mentions = sign_by_sentence(text, vocab.senses.read(text, found), vocab.sentence_signed, vocab.drivers_of)
     mentions, effects = read_event_types(text, mentions, vocab.event_types, vocab.sentence_signed)
     mentions = sign_by_fortune(text, mentions, vocab.fortune_signed, vocab.fortune)
