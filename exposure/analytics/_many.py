@@ -22,6 +22,7 @@ from exposure.analytics._exposure import WeightsLike, _as_weights
 from exposure.analytics._results import unknown
 from exposure.errors import HoldingsError
 from exposure.graph import CompiledGraph
+from exposure.impact import score_events
 from exposure.portfolio import HoldingsWarning
 
 try:
@@ -431,11 +432,13 @@ _MAX_THREADS = 8
 _MIN_PARALLEL_WORK = 1e7
 
 
-def event_exposures(portfolios: PortfolioSet, compiled: CompiledGraph, activations: sp.csr_array) -> np.ndarray:
+def event_exposures(portfolios: PortfolioSet, compiled: CompiledGraph, activations: sp.csr_array, *,
+                    materiality: float = 0.0) -> np.ndarray:
     """Every portfolio's impact from every event: ``X @ (M @ W.T)`` (events x portfolios).
 
     Equal to the portfolio-weighted sum of the events' security scores, without building the
-    events x securities matrix.
+    events x securities matrix. With ``materiality`` (see ``ImpactSettings``) it is the weighted
+    sum of the events' material scores, which needs that matrix (built in chunks).
 
     Parameters
     ----------
@@ -445,6 +448,9 @@ def event_exposures(portfolios: PortfolioSet, compiled: CompiledGraph, activatio
         events x concepts, e.g. from :func:`~exposure.impact.activation_matrix`.
     """
     by_security = portfolios._aligned_by_security(_tickers(compiled.securities))
+    if materiality:
+        product = score_events(sp.csr_array(activations), compiled, materiality=materiality) @ by_security
+        return product.toarray() if sp.issparse(product) else np.asarray(product)
     by_concept = compiled.right_multiply(by_security)
     if sp.issparse(by_concept) and by_concept.nnz > 0.1 * np.prod(by_concept.shape):
         by_concept = by_concept.toarray()  # a walk fills most cells; the product is dense anyway

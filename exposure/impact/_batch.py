@@ -5,6 +5,12 @@ exposed to the themes it activates). Most questions need less than all of it, an
 answers them without building it: a portfolio's event exposure is ``X @ (M @ W.T)``, a day's
 impact on every security ``(G @ X) @ M``. :func:`score_events` builds the full matrix in chunks
 when it is wanted; :func:`top_per_event` keeps the largest entries of each row.
+
+With a *materiality* share (``ImpactSettings.materiality``), each event's scores under that share of
+its largest ``|score|`` are reported as 0 (:func:`material`): the weak side paths of an event (a
+tag's broad theme, a fourth hop) carry its noise rather than its news. The cut is per event, so
+sums over events and portfolios are then taken over the material scores, not through the
+associative shortcuts.
 """
 
 from __future__ import annotations
@@ -59,31 +65,67 @@ def activations_from_long(
 
 
 def score_events(
-    x: sp.csr_array, compiled: CompiledGraph, *, chunk_size: int = 20_000, dense: bool = False
+    x: sp.csr_array, compiled: CompiledGraph, *, materiality: float = 0.0, chunk_size: int = 20_000,
+    dense: bool = False,
 ) -> sp.csr_array | np.ndarray:
     """Every security's score for every event: ``X @ M``, computed ``chunk_size`` rows at a time.
 
     Equal to the single-event path row by row (the same product). Chunking bounds the working
     memory of the sparse product; the result itself holds one entry per (event, security) reached.
     ``dense=True`` returns an events x securities numpy array instead, which is faster when events
-    reach a large share of a small universe (see :meth:`CompiledGraph.left_multiply`).
+    reach a large share of a small universe (see :meth:`CompiledGraph.left_multiply`). With
+    ``materiality``, each row is cut by :func:`material`.
     """
     x = sp.csr_array(x)
     if dense:
-        return np.vstack([compiled.left_multiply(x[start:start + chunk_size], dense=True)
+        full = np.vstack([compiled.left_multiply(x[start:start + chunk_size], dense=True)
                           for start in range(0, max(x.shape[0], 1), chunk_size)])[: x.shape[0]]
-    if x.shape[0] <= chunk_size:
-        return _tidy(compiled.left_multiply(x))
-    parts = [_tidy(compiled.left_multiply(x[start:start + chunk_size])) for start in range(0, x.shape[0], chunk_size)]
-    return sp.csr_array(sp.vstack(parts, format="csr"))
+        return material(full, materiality) if materiality else full
+    parts = [_tidy(material(compiled.left_multiply(x[start:start + chunk_size]), materiality))
+             for start in range(0, max(x.shape[0], 1), chunk_size)]
+    return parts[0] if len(parts) == 1 else sp.csr_array(sp.vstack(parts, format="csr"))
 
 
-def grouped_scores(x: sp.csr_array, groups, compiled: CompiledGraph) -> tuple[np.ndarray, np.ndarray]:
+def material(scores: sp.csr_array | np.ndarray, share: float) -> sp.csr_array | np.ndarray:
+    """Each row's entries whose ``|score|`` is under ``share`` of the row's largest, set to 0.
+
+    Examples
+    --------
+    >>> s = sp.csr_array(np.array([[0.5, -0.04, 0.06], [0.0, 0.003, -0.0002]]))
+    >>> material(s, 0.1).toarray().tolist()
+    [[0.5, 0.0, 0.06], [0.0, 0.003, 0.0]]
+    >>> material(s, 0.0) is s
+    True
+    >>> material(sp.csr_array(np.array([[0.2, 0.5, 0.01], [0.0, 0.0, 0.0]])), 0.1).toarray().tolist()
+    [[0.2, 0.5, 0.0], [0.0, 0.0, 0.0]]
+    """
+    if not share:
+        return scores
+    if not sp.issparse(scores):
+        dense = np.asarray(scores, dtype=float)
+        largest = np.abs(dense).max(axis=1, initial=0.0, keepdims=True)
+        return np.where(np.abs(dense) >= share * largest, dense, 0.0)
+    cut = sp.csr_array(scores, copy=True)
+    counts = np.diff(cut.indptr)
+    if not cut.nnz:
+        return cut
+    magnitude = np.abs(cut.data)
+    largest = np.zeros(len(counts))
+    filled = counts > 0
+    largest[filled] = np.maximum.reduceat(magnitude, cut.indptr[:-1][filled])
+    cut.data = np.where(magnitude >= share * np.repeat(largest, counts), cut.data, 0.0)
+    cut.eliminate_zeros()
+    return cut
+
+
+def grouped_scores(x: sp.csr_array, groups, compiled: CompiledGraph, *,
+                   materiality: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Summed impact of the events of each group (a day, a source): ``(G @ X) @ M``.
 
     Summing activations before propagating gives the same sums as propagating every event (the
     operator is linear) at the cost of one row per group, so a million events by day is a few
-    sparse products.
+    sparse products. With ``materiality`` the sums are of each event's material scores
+    (:func:`material`), which the shortcut cannot give: every event is scored, in chunks.
 
     Returns
     -------
@@ -104,6 +146,8 @@ def grouped_scores(x: sp.csr_array, groups, compiled: CompiledGraph) -> tuple[np
     labels, codes = np.unique(np.asarray(groups), return_inverse=True)
     x = sp.csr_array(x)
     summing = sp.csr_array((np.ones(x.shape[0]), (codes, np.arange(x.shape[0]))), shape=(len(labels), x.shape[0]))
+    if materiality:
+        return labels, np.asarray((summing @ score_events(x, compiled, materiality=materiality)).toarray())
     return labels, np.asarray(compiled.left_multiply(sp.csr_array(summing @ x), dense=True))
 
 

@@ -60,6 +60,12 @@ class ImpactSettings(BaseModel):
     vendor_ticker_prior: float = Field(
         0.05, ge=0, le=1, description="confidence of a vendor ticker chip; low so it cannot dominate"
     )
+    materiality: float = Field(
+        0.1, ge=0, lt=1,
+        description="a security whose |score| is under this share of the event's largest |score| is reported as 0: "
+        "an event's weak side paths (a broad tag's theme, a fourth hop) carry its noise, not its news; 0 keeps "
+        "every score",
+    )
     exposures: Literal["prior", "blend"] = Field(
         "prior",
         description="'prior': the graph's revenue-based exposures; 'blend': those blended with returns-based "
@@ -112,7 +118,7 @@ class EventImpacts:
         self._compiled = compiled
         self._index = {e.id: i for i, e in enumerate(self.events)}
         x = activation_matrix(self._activations, compiled.concepts)
-        self._scores = score_events(x, compiled)
+        self._scores = score_events(x, compiled, materiality=settings.materiality)
         self._theme_scores = theme_scores(x, compiled)
 
     def __len__(self) -> int:
@@ -219,7 +225,9 @@ class EventImpacts:
         """The walks behind one security's score, largest first; ``contribution`` sums to the score.
 
         A security reached by more than ``impact.MAX_WALKS`` walks (a graph with cycles) lists its
-        largest walks and a last line ``other walks`` holding the rest, so the sum still holds.
+        largest walks and a last line ``other walks`` holding the rest, so the sum still holds. A
+        security whose score is immaterial (under ``settings.materiality`` of the event's largest)
+        lists the walks that reached it and a last line ``materiality`` that takes their sum to 0.
 
         Returns
         -------
@@ -232,8 +240,13 @@ class EventImpacts:
         row = self._position(event_id)
         security = ticker if ticker.startswith("security:") else f"security:{ticker}"
         known = security in self._compiled.securities
-        score = float(self._scores[row, self._compiled.securities.get_loc(security)]) if known else 0.0
-        found = walks(self._compiled, self._activations[row], [security], scores={security: score}).get(security, [])
+        column = self._compiled.securities.get_loc(security) if known else None
+        score = float(self._scores[row, column]) if known else 0.0
+        raw = score
+        if known and not score and self.settings.materiality:
+            x = activation_matrix(self._activations[row:row + 1], self._compiled.concepts)
+            raw = float(score_events(x, self._compiled)[0, column])
+        found = walks(self._compiled, self._activations[row], [security], scores={security: raw}).get(security, [])
         labels = self.graph.nodes["label"]
         chosen = found if top is None else found[:top]
         said: dict[str, list[str]] = {}
@@ -242,7 +255,7 @@ class EventImpacts:
             said_as = f"{mention.text} [{mention.rule}]" if mention.rule else mention.text
             if said_as not in words:
                 words.append(said_as)
-        return pd.DataFrame({
+        frame = pd.DataFrame({
             "start": [w.start for w in chosen],
             "mentioned_as": [said.get(w.start, []) for w in chosen],
             "activation": [w.activation for w in chosen],
@@ -253,6 +266,13 @@ class EventImpacts:
             "steps": [[{"from": s.from_id, "to": s.to_id, "relation": s.relation, "weight": s.weight,
                         "basis": s.basis, "source": s.source, "via": s.via} for s in w.steps] for w in chosen],
         })
+        if raw == score:
+            return frame
+        # An immaterial score is reported as 0: a last line takes the walks' sum back to it.
+        cut = {"start": "materiality", "mentioned_as": [], "activation": 0.0, "hops": 0,
+               "path": f"below materiality: {raw:+.6g} is under {self.settings.materiality:.0%} of the event's "
+                       "largest |score|, so the score is 0", "contribution": -raw, "share": np.nan, "steps": []}
+        return pd.concat([frame, pd.DataFrame([cut])], ignore_index=True)
 
     def to_dict(self, top: int | None = 10, paths: int = 3) -> dict[str, object]:
         """JSON-ready: ``{"graph_version", "look_ahead_count", "events": [{"id", "headline", "themes", ...}]}``."""

@@ -233,7 +233,7 @@ def _score(events: Sequence[Event], positions: list[int], graph: KnowledgeGraph,
     if top == 0:
         impacts = empty_table("impacts")
     else:
-        rows, columns, values, ranks = top_per_event(score_events(x, compiled), top)
+        rows, columns, values, ranks = top_per_event(score_events(x, compiled, materiality=settings.materiality), top)
         impacts = _typed("impacts", {"event_id": ids[rows], "published_at": published.array.take(rows),
                                      "ticker": tickers[columns], "score": values, "rank": ranks})
     activated = theme_scores(x, compiled).tocoo()
@@ -243,7 +243,7 @@ def _score(events: Sequence[Event], positions: list[int], graph: KnowledgeGraph,
                                "theme": np.asarray(compiled.themes, dtype=object)[columns], "score": values})
     exposures = empty_table("exposures")
     if portfolios is not None and len(portfolios):
-        matrix = event_exposures(portfolios, compiled, x)
+        matrix = event_exposures(portfolios, compiled, x, materiality=settings.materiality)
         n_events, n_portfolios = matrix.shape
         rows = np.repeat(np.arange(n_events), n_portfolios)
         exposures = _typed("exposures", {

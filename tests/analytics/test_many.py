@@ -53,14 +53,15 @@ def test_coverage_per_portfolio_names_tickers_outside_the_universe(book):
 def test_event_exposures_equal_event_sensitivity(graph, book):
     portfolios, stacked = book
     events, _ = ex.datasets.load_sample_events()
-    impacts = ex.map_events(events, graph)
     compiled = graph.compile()
     x = activation_matrix([concept_activations(tag_event(e, graph).mentions, e.market_impact) for e in events],
                           compiled.concepts)
-    matrix = event_exposures(stacked, compiled, x)
-    for column, name in enumerate(stacked.names):
-        expected = event_sensitivity(portfolios[name], impacts.matrix)
-        np.testing.assert_allclose(matrix[:, column], expected.to_numpy(), rtol=0, atol=1e-12)
+    for materiality in (0.0, ex.ImpactSettings().materiality):    # the linear shortcut, and the material scores
+        impacts = ex.map_events(events, graph, settings=ex.ImpactSettings(materiality=materiality))
+        matrix = event_exposures(stacked, compiled, x, materiality=materiality)
+        for column, name in enumerate(stacked.names):
+            expected = event_sensitivity(portfolios[name], impacts.matrix)
+            np.testing.assert_allclose(matrix[:, column], expected.to_numpy(), rtol=0, atol=1e-12)
 
 
 tickers = st.sampled_from(["LMT", "RTX", "DAL", "XOM", "NOPE", "ALSO.NOPE"])

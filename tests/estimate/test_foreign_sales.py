@@ -65,7 +65,7 @@ def test_foreign_sales_file_is_what_its_generator_writes():
 def test_dollar_news_scores_exporters_down_and_leaves_euro_listings_alone(graph):
     event = ex.Event(id="usd", headline="The US dollar surges to a 20-year high against the euro",
                      published_at="2024-01-03T14:00Z")
-    score = ex.map_events([event], graph).matrix.loc["usd"]
+    score = ex.map_events([event], graph, settings=ex.ImpactSettings(materiality=0)).matrix.loc["usd"]
     assert score["AAPL"] < score["PG"] < score["KEY"] < 0   # in order of foreign sales: 0.58, 0.35, 0.02
     assert score.get("RHM.DE", 0.0) == 0.0
 

@@ -61,3 +61,26 @@ def test_event_impacts_keep_sparse_scores(graph, seed_event):
     assert sp.issparse(impacts.scores)
     np.testing.assert_array_equal(impacts.scores.toarray()[0], impacts.matrix.iloc[0].to_numpy())
     assert list(impacts.matrix.columns) == list(impacts.tickers)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_materiality_cuts_each_event_alone_in_every_path(graph, data):
+    from exposure.impact import grouped_scores, material
+
+    compiled = graph.compile()
+    concepts = list(compiled.concepts)
+    batch = [data.draw(st.dictionaries(st.sampled_from(concepts), values, max_size=4))
+             for _ in range(data.draw(st.integers(1, 8)))]
+    x = activation_matrix(batch, compiled.concepts)
+    share = data.draw(st.sampled_from([0.05, 0.1, 0.3]))
+    raw = score_events(x, compiled).toarray()
+    cut = score_events(x, compiled, materiality=share, chunk_size=data.draw(st.integers(1, 4))).toarray()
+    largest = np.abs(raw).max(axis=1, keepdims=True)
+    np.testing.assert_array_equal(cut, np.where(np.abs(raw) >= share * largest, raw, 0.0))
+    np.testing.assert_array_equal(score_events(x, compiled, materiality=share, dense=True), cut)
+    np.testing.assert_array_equal(material(raw, share), cut)
+    groups = [row % 2 for row in range(len(batch))]
+    labels, summed = grouped_scores(x, groups, compiled, materiality=share)
+    for position, label in enumerate(labels):
+        np.testing.assert_allclose(summed[position], cut[np.asarray(groups) == label].sum(axis=0), rtol=0, atol=1e-12)

@@ -10,7 +10,7 @@ def _event(**fields):
 
 def test_signs_carry_through(mini_graph):
     event = _event(headline="Drone incursion", tags=["Geopolitics & War"], market_impact=0.5)
-    impacts = ex.map_events(event, mini_graph)
+    impacts = ex.map_events(event, mini_graph, settings=ex.ImpactSettings(materiality=0))
     scores = impacts.matrix.iloc[0]
     assert scores["SKY"] < 0 < scores["DRO"]
     assert scores["KOG.OL"] > 0
@@ -29,7 +29,8 @@ def test_explanations_add_up_to_the_score(mini_graph):
     for ticker, score in impacts.matrix.iloc[0].items():
         paths = impacts.explain(ticker)
         assert paths["contribution"].sum() == pytest.approx(score, abs=1e-12)
-        assert paths["mentioned_as"].map(len).min() >= 1 if len(paths) else score == 0
+        walked = paths[paths["start"] != "materiality"]
+        assert walked["mentioned_as"].map(len).min() >= 1 if len(walked) else score == 0
     top = impacts.top(n=2)
     assert list(top.columns) == ["ticker", "company", "sector", "country", "score", "paths"]
     assert top["paths"].map(len).min() >= 1
@@ -70,3 +71,19 @@ def test_outputs_are_deterministic_and_stamped(mini_graph):
     assert first["graph_version"] == mini_graph.version
     themes = {t["theme"]: t["score"] for t in first["events"][0]["themes"]}
     assert themes["theme:counter-drone"] > 0 and themes["theme:airlines"] < 0
+
+
+def test_immaterial_scores_are_reported_as_zero_and_explained(mini_graph):
+    event = _event(headline="Drone incursion", tags=["Geopolitics & War"], market_impact=0.5)
+    every = ex.map_events(event, mini_graph, settings=ex.ImpactSettings(materiality=0)).matrix.iloc[0]
+    impacts = ex.map_events(event, mini_graph)                       # materiality 0.1 by default
+    scores = impacts.matrix.iloc[0]
+    largest = every.abs().max()
+    material = every.abs() >= 0.1 * largest
+    assert (scores[material] == every[material]).all() and (scores[~material] == 0).all()
+    assert (~material & (every != 0)).any()                           # the example has an immaterial name
+    cut = every[~material & (every != 0)].index[0]
+    paths = impacts.explain(cut)
+    assert paths["start"].iloc[-1] == "materiality" and "below materiality" in paths["path"].iloc[-1]
+    assert paths["contribution"].iloc[-1] == pytest.approx(-every[cut], abs=1e-15)
+    assert paths["contribution"].sum() == pytest.approx(0.0, abs=1e-12)
