@@ -6,6 +6,7 @@ values, and writes files so that a crash never leaves a half-written one behind.
 
 from exposure.io._csv import FORMULA_PREFIXES, csv_safe, csv_safe_text
 from exposure.io._dates import parse_date, parse_datetime
+from exposure.io._files import write_csv_rows
 from exposure.io._text import (
     check_input_file,
     check_not_binary,
@@ -35,4 +36,5 @@ __all__ = [
     "read_text",
     "repeated_names",
     "source_text",
+    "write_csv_rows",
 ]

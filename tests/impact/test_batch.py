@@ -9,14 +9,19 @@ from exposure.impact import activation_matrix, activations_from_long, score_even
 values = st.floats(min_value=-2, max_value=2, allow_nan=False).filter(lambda v: v != 0)
 
 
+def _draw_batch(data, compiled, *, max_size: int, max_events: int):
+    """A drawn batch of events (concept -> activation dicts) and its activation matrix."""
+    concepts = list(compiled.concepts)
+    batch = [data.draw(st.dictionaries(st.sampled_from(concepts), values, max_size=max_size))
+             for _ in range(data.draw(st.integers(1, max_events)))]
+    return batch, activation_matrix(batch, compiled.concepts)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.data())
 def test_chunked_batch_equals_single_events_to_1e_12(graph, data):
     compiled = graph.compile()
-    concepts = list(compiled.concepts)
-    batch = [data.draw(st.dictionaries(st.sampled_from(concepts), values, max_size=6))
-             for _ in range(data.draw(st.integers(1, 12)))]
-    x = activation_matrix(batch, compiled.concepts)
+    batch, x = _draw_batch(data, compiled, max_size=6, max_events=12)
     scores = score_events(x, compiled, chunk_size=data.draw(st.integers(1, 5))).toarray()
     themes = theme_scores(x, compiled, chunk_size=3).toarray()
     for row, activations in enumerate(batch):
@@ -69,10 +74,7 @@ def test_materiality_cuts_each_event_alone_in_every_path(graph, data):
     from exposure.impact import grouped_scores, material
 
     compiled = graph.compile()
-    concepts = list(compiled.concepts)
-    batch = [data.draw(st.dictionaries(st.sampled_from(concepts), values, max_size=4))
-             for _ in range(data.draw(st.integers(1, 8)))]
-    x = activation_matrix(batch, compiled.concepts)
+    batch, x = _draw_batch(data, compiled, max_size=4, max_events=8)
     share = data.draw(st.sampled_from([0.05, 0.1, 0.3]))
     raw = score_events(x, compiled).toarray()
     cut = score_events(x, compiled, materiality=share, chunk_size=data.draw(st.integers(1, 4))).toarray()

@@ -27,8 +27,9 @@ Running it twice gives the same file.
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
+
+from exposure.io import write_csv_rows
 
 DEFAULT = Path(__file__).resolve().parent.parent / "default"
 OUT = DEFAULT / "edges" / "foreign_sales.csv"
@@ -123,12 +124,7 @@ def rows() -> list[list[str]]:
 
 
 def main() -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
-    writer.writerows(rows())
-    OUT.write_text(buffer.getvalue(), encoding="utf-8")
-    print(f"wrote {OUT} ({len(buffer.getvalue().splitlines()) - 1} rows)")
+    print(f"wrote {OUT} ({write_csv_rows(OUT, HEADER, rows())} rows)")
 
 
 if __name__ == "__main__":
