@@ -14,6 +14,7 @@ from exposure.tagging._gazetteer import (Gazetteer, Mention, _new_mention, confi
 from exposure.tagging._local import LocalReach, read_local
 from exposure.tagging._roles import operated_system_mentions
 from exposure.tagging._sense import SenseList, default_senses
+from exposure.tagging._trade import read_retaliation
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ def tag_event(
     sentences.number_at.fill(list(map(_START, found)))
     mentions = sign_by_sentence(text, vocab.senses.read(text, found), vocab.sentence_signed, vocab.drivers_of)
     mentions, effects = read_event_types(text, mentions, vocab.event_types, vocab.sentence_signed)
+    mentions = read_retaliation(text, mentions, effects)
     mentions = sign_by_fortune(text, mentions, vocab.fortune_signed, vocab.fortune)
     mentions = confirmed_by_fortune(text, mentions, vocab.needs_reading)
     mentions += effects

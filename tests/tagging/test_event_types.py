@@ -281,3 +281,17 @@ def test_a_denied_harm_moves_nothing_but_a_refused_act_turns(graph):
     denied = _effects(graph, "CrowdStrike said the issue was not a cyberattack and a fix had been deployed")
     assert "theme:cybersecurity" not in denied
     assert _sign(graph, "Russia refused to cut oil output", "theme:oil-gas-supply") == -1
+
+
+def test_a_foreign_tariff_on_us_goods_is_a_loss_for_the_goods_it_names(graph):
+    def signs(text):
+        return {(m.concept, m.sign) for m in tag_event(ex.Event(headline=text), graph).mentions if m.origin == "text"}
+
+    china = signs("China announced new tariffs on $75 billion of US products, including soybeans, crude oil and cars")
+    assert ("theme:agriculture-food-security", -1) in china and ("theme:oil-prices", -1) in china
+    canada = signs("Canada imposed 25% tariffs on C$30 billion of US goods including orange juice, beer and appliances")
+    assert ("theme:consumer-staples", -1) in canada
+    # a US tariff on imports is read by the event types: it protects US steel
+    assert _sign(graph, "Trump says US will impose 25% tariff on steel and 10% on aluminum", "theme:metals-mining") == 1
+    # and a foreign tariff that names no US goods leaves the goods alone
+    assert ("theme:agriculture-food-security", -1) not in signs("China raised tariffs on imports of soybeans")
