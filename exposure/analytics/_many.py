@@ -433,12 +433,13 @@ _MIN_PARALLEL_WORK = 1e7
 
 
 def event_exposures(portfolios: PortfolioSet, compiled: CompiledGraph, activations: sp.csr_array, *,
-                    materiality: float = 0.0) -> np.ndarray:
+                    materiality: float = 0.0, scores: sp.csr_array | None = None) -> np.ndarray:
     """Every portfolio's impact from every event: ``X @ (M @ W.T)`` (events x portfolios).
 
     Equal to the portfolio-weighted sum of the events' security scores, without building the
     events x securities matrix. With ``materiality`` (see ``ImpactSettings``) it is the weighted
-    sum of the events' material scores, which needs that matrix (built in chunks).
+    sum of the events' material scores, which needs that matrix (built in chunks, or ``scores``
+    when the caller already holds it: ``score_events(activations, compiled, materiality=...)``).
 
     Parameters
     ----------
@@ -449,7 +450,9 @@ def event_exposures(portfolios: PortfolioSet, compiled: CompiledGraph, activatio
     """
     by_security = portfolios._aligned_by_security(_tickers(compiled.securities))
     if materiality:
-        product = score_events(sp.csr_array(activations), compiled, materiality=materiality) @ by_security
+        if scores is None:
+            scores = score_events(sp.csr_array(activations), compiled, materiality=materiality)
+        product = scores @ by_security
         return product.toarray() if sp.issparse(product) else np.asarray(product)
     by_concept = compiled.right_multiply(by_security)
     if sp.issparse(by_concept) and by_concept.nnz > 0.1 * np.prod(by_concept.shape):

@@ -80,7 +80,7 @@ def score_events(
     if dense:
         full = np.vstack([compiled.left_multiply(x[start:start + chunk_size], dense=True)
                           for start in range(0, max(x.shape[0], 1), chunk_size)])[: x.shape[0]]
-        return material(full, materiality) if materiality else full
+        return material(full, materiality)
     parts = [_tidy(material(compiled.left_multiply(x[start:start + chunk_size]), materiality))
              for start in range(0, max(x.shape[0], 1), chunk_size)]
     return parts[0] if len(parts) == 1 else sp.csr_array(sp.vstack(parts, format="csr"))

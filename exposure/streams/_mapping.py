@@ -230,10 +230,12 @@ def _score(events: Sequence[Event], positions: list[int], graph: KnowledgeGraph,
         "unresolved": ["; ".join([*t.unknown_tags, *t.unknown_tickers, *t.unknown_entities]) for t in tagged],
     })
     tickers = np.array([s.removeprefix("security:") for s in compiled.securities], dtype=object)
+    wanted = top != 0 or (portfolios is not None and len(portfolios) and settings.materiality)
+    scores = score_events(x, compiled, materiality=settings.materiality) if wanted else None
     if top == 0:
         impacts = empty_table("impacts")
     else:
-        rows, columns, values, ranks = top_per_event(score_events(x, compiled, materiality=settings.materiality), top)
+        rows, columns, values, ranks = top_per_event(scores, top)
         impacts = _typed("impacts", {"event_id": ids[rows], "published_at": published.array.take(rows),
                                      "ticker": tickers[columns], "score": values, "rank": ranks})
     activated = theme_scores(x, compiled).tocoo()
@@ -243,7 +245,7 @@ def _score(events: Sequence[Event], positions: list[int], graph: KnowledgeGraph,
                                "theme": np.asarray(compiled.themes, dtype=object)[columns], "score": values})
     exposures = empty_table("exposures")
     if portfolios is not None and len(portfolios):
-        matrix = event_exposures(portfolios, compiled, x, materiality=settings.materiality)
+        matrix = event_exposures(portfolios, compiled, x, materiality=settings.materiality, scores=scores)
         n_events, n_portfolios = matrix.shape
         rows = np.repeat(np.arange(n_events), n_portfolios)
         exposures = _typed("exposures", {

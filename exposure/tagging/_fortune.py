@@ -39,16 +39,15 @@ mention finds its nearest trigger by bisection (not a rescan of the clause).
 
 from __future__ import annotations
 
-import csv
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import resources
 from itertools import count
 
 from exposure.tagging._context import _folded, _Sentences
+from exposure.tagging._data import data_rows
 from exposure.tagging._gazetteer import Mention, concept_of
 from exposure.tagging._normalize import TOKEN, normalize_token
 
@@ -162,11 +161,9 @@ class FortuneLexicon:
         return cls({head: tuple(found) for head, found in by_head.items()})
 
 
-@lru_cache(maxsize=1)
 def default_rows() -> tuple[dict[str, str], ...]:
     """The rows of the fortune list shipped with the package (``exposure/tagging/data/company_fortune.csv``)."""
-    with (resources.files("exposure.tagging") / "data" / FORTUNE_FILE).open(encoding="utf-8") as handle:
-        return tuple(csv.DictReader(handle))
+    return data_rows(FORTUNE_FILE)
 
 
 @lru_cache(maxsize=1)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Sequence
 from itertools import accumulate, compress, product
 from operator import attrgetter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
 import pandas as pd
 
 from exposure.tagging._automaton import OUTSIDE, PhraseIndex, symbol
+from exposure.tagging._data import data_rows
 from exposure.tagging._normalize import TOKEN, normalize_token, pieces_of, tokenize
 
 Origin = Literal["text", "context", "event", "tag", "vendor_ticker", "pretagged"]
@@ -208,12 +207,13 @@ class Gazetteer:
         self._reset_cache()
 
     @classmethod
-    def from_graph(cls, graph) -> Gazetteer:
+    def from_graph(cls, graph, short_names: Sequence[tuple[str, str, float, bool]] | None = None) -> Gazetteer:
         """Labels (confidence 1) and aliases of every node except securities, event types (read
         by their triggers, see ``_event_types``) and GICS levels above sub-industry (sector words
         such as "Energy" are structure, not news concepts).
 
-        Companies are also found by their short names (see ``company_short_names``).
+        Companies are also found by their short names (``short_names``, by default
+        ``company_short_names(graph)``).
 
         An alias row that spells a node's own label sets that label's confidence: a generic
         label such as "Military drones" often names the threat in a story, not the industry.
@@ -228,7 +228,7 @@ class Gazetteer:
         spelled = {(concept, _folded(alias)) for concept, alias, _, _ in alias_rows}
         labels = [(i, str(label), 1.0, False) for i, label in zip(nodes.index, nodes["label"])
                   if (i, _folded(str(label))) not in spelled]
-        return cls([*labels, *alias_rows, *company_short_names(graph)])
+        return cls([*labels, *alias_rows, *(company_short_names(graph) if short_names is None else short_names)])
 
     def __len__(self) -> int:
         return len(self._folded) + len(self._exact)
@@ -369,16 +369,15 @@ def company_short_names(graph) -> list[tuple[str, str, float, bool]]:
     return sorted((found[0], short, SHORT_NAME_CONFIDENCE, True) for short, found in owners.items() if len(found) == 1)
 
 
-def one_word_short_names(graph) -> frozenset[tuple[str, str]]:
-    """``(company, short name)`` of the one-word short names, which need their clause to confirm them."""
-    return frozenset((company, short) for company, short, _, _ in company_short_names(graph) if " " not in short)
+def one_word_short_names(short_names: Iterable[tuple[str, str, float, bool]]) -> frozenset[tuple[str, str]]:
+    """``(company, short name)`` of the one-word ``company_short_names``, which need their clause to confirm them."""
+    return frozenset((company, short) for company, short, _, _ in short_names if " " not in short)
 
 
 @lru_cache(maxsize=1)
 def company_cues() -> frozenset[str]:
     """Folded words that, right after a one-word short name, show it is the company (``data/company_cues.csv``)."""
-    with (resources.files("exposure.tagging") / "data" / "company_cues.csv").open(encoding="utf-8") as handle:
-        return frozenset(normalize_token(row["word"].strip()) for row in csv.DictReader(handle))
+    return frozenset(normalize_token(row["word"].strip()) for row in data_rows("company_cues.csv"))
 
 
 _ARTICLES = frozenset({"the", "a", "an"})

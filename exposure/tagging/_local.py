@@ -18,23 +18,19 @@ No rule names a ticker, a date or an event.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 
+from exposure.tagging._data import data_rows
 from exposure.tagging._gazetteer import Mention, concept_of
 
 LOCAL_FILE = "local_themes.csv"
 STATE_PREFIX = "region:us-"
 
 
-@lru_cache(maxsize=1)
 def local_theme_rows() -> tuple[dict[str, str], ...]:
     """The local themes shipped with the package (``exposure/tagging/data/local_themes.csv``)."""
-    with (resources.files("exposure.tagging") / "data" / LOCAL_FILE).open(encoding="utf-8") as handle:
-        return tuple(csv.DictReader(handle))
+    return data_rows(LOCAL_FILE)
 
 
 @dataclass(frozen=True)

@@ -70,14 +70,13 @@ nearest trigger by bisection.
 
 from __future__ import annotations
 
-import csv
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from exposure.tagging._context import _folded, _Sentences
+from exposure.tagging._data import data_rows
 from exposure.tagging._fortune import _BY, _PASSIVE_BEFORE
 from exposure.tagging._gazetteer import Mention, _new_mention
 from exposure.tagging._normalize import normalize_token
@@ -111,8 +110,7 @@ def default_roles() -> RoleLexicon:
     >>> default_roles().kinds["strike"], default_roles().kinds["at"]
     ('attack', 'target')
     """
-    with (resources.files("exposure.tagging") / "data" / ROLES_FILE).open(encoding="utf-8") as handle:
-        return RoleLexicon.from_rows(list(csv.DictReader(handle)))
+    return RoleLexicon.from_rows(list(data_rows(ROLES_FILE)))
 
 
 @dataclass(slots=True)  # made per clause of every story: plain slots are set fastest

@@ -40,15 +40,14 @@ Examples
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
-from importlib import resources
 from typing import Literal
 
 from exposure.errors import DataError
 from exposure.tagging._context import _Sentences
+from exposure.tagging._data import data_rows
 from exposure.tagging._gazetteer import Mention
 from exposure.tagging._normalize import TOKEN, normalize_token
 
@@ -249,5 +248,4 @@ def default_senses() -> SenseList:
     >>> any(s.concept == "theme:interest-rates" for s in default_senses().senses)
     True
     """
-    with (resources.files("exposure.tagging") / "data" / SENSE_FILE).open(encoding="utf-8", newline="") as handle:
-        return SenseList.from_rows(csv.DictReader(handle))
+    return SenseList.from_rows(data_rows(SENSE_FILE))

@@ -9,8 +9,8 @@ from exposure.events import Event
 from exposure.tagging._context import _Sentences, localize, sign_by_sentence
 from exposure.tagging._event_types import EventTypes, read_event_types
 from exposure.tagging._fortune import FortuneLexicon, default_rows, quiet_bare_mentions, sign_by_fortune
-from exposure.tagging._gazetteer import (Gazetteer, Mention, _new_mention, confirmed_by_fortune, one_word_short_names,
-                                         resolve_tag, tag_lookup)
+from exposure.tagging._gazetteer import (Gazetteer, Mention, _new_mention, company_short_names, confirmed_by_fortune,
+                                         one_word_short_names, resolve_tag, tag_lookup)
 from exposure.tagging._local import LocalReach, read_local
 from exposure.tagging._roles import operated_system_mentions
 from exposure.tagging._sense import SenseList, default_senses
@@ -75,8 +75,9 @@ class Vocabulary:
         for tag, theme, weight in zip(implies["from_id"], implies["to_id"], implies["weight"]):
             if tag.startswith("tag:"):
                 tag_effects.setdefault(tag, {})[theme] = float(weight)
+        short_names = company_short_names(graph)
         return cls(
-            gazetteer=Gazetteer.from_graph(graph),
+            gazetteer=Gazetteer.from_graph(graph, short_names),
             tags=tag_lookup(graph),
             owners=dict(zip(securities["security_id"], securities["company_id"])),
             sentence_signed=sentence_signed,
@@ -90,7 +91,7 @@ class Vocabulary:
             fortune=FortuneLexicon.from_rows([*default_rows(), *event_types.fortune_rows()]),
             tag_effects=tag_effects,
             local=LocalReach.from_graph(graph),
-            needs_reading=one_word_short_names(graph),
+            needs_reading=one_word_short_names(short_names),
         )
 
 
