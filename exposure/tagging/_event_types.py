@@ -379,7 +379,8 @@ def read_event_types(
         contrasts = [j for j, word in enumerate(words) if word in _CONTRAST] if _CONTRAST.intersection(words) else []
         firsts = [o.first for o in occurrences]
         clause_of = _ClauseOf(sentences, number, occurrences)
-        fired: dict[int, tuple[EventType, list[int]]] = {}
+        # keyed by trigger and type: one trigger may act on concepts of two types ("tariff on steel and aluminium")
+        fired: dict[tuple[int, str], tuple[EventType, list[int]]] = {}
         actings = [lexicon.acting_of(occurrence.kinds) for occurrence in occurrences]
         acted = set().union(*actings)  # a mention of any other concept has no trigger to govern it
         for index in by_sentence.get(number, ()):
@@ -391,13 +392,14 @@ def read_event_types(
             chosen = _governing(occurrences, actings, firsts, clause_of, first, last, mention)
             if chosen is not None:
                 at, kind = chosen
-                fired.setdefault(at, (kind, []))[1].append(index)
+                fired.setdefault((at, kind.id), (kind, []))[1].append(index)
                 if not kind.keeps:
                     consumed.setdefault(index, (f"event: {kind.label} ({occurrences[at].words})", kind))
-        readings = [(at, kind, acted_on) for at, (kind, acted_on) in fired.items()]
+        readings = [(at, kind, acted_on) for (at, _), (kind, acted_on) in fired.items()]
+        fired_at = {at for at, _ in fired}
         free_of = lexicon.free_of
         for at, occurrence in enumerate(occurrences):
-            if at not in fired:
+            if at not in fired_at:
                 free = free_of.get(occurrence.kinds)
                 if free is None:
                     free = free_of[occurrence.kinds] = tuple(
@@ -479,10 +481,11 @@ def _after_contrast(at: int, occurrence: _Occurrence, fired: dict, occurrences, 
     contrast = bisect_left(contrasts, occurrence.first) - 1
     if contrast < 0:
         return []
-    before = [at for at in fired if occurrences[at].last < contrasts[contrast]]
+    before = [at for at, _ in fired if occurrences[at].last < contrasts[contrast]]
     if not before:
         return []
-    acted_on = fired[max(before, key=lambda at: occurrences[at].last)][1]
+    nearest = max(before, key=lambda at: occurrences[at].last)
+    acted_on = [index for (at, _), (_, indices) in fired.items() if at == nearest for index in indices]
     concepts = {mentions[i].concept for i in acted_on}
     found = []
     for kind_id in occurrence.kinds:

@@ -54,7 +54,7 @@ def test_taxonomy_edges_are_curated(graph):
     ("oil-gas-supply", "oil-gas-producers", 1), ("oil-gas-supply", "airlines", -1),
     ("export-controls", "semiconductor-equipment", -1), ("tariffs-trade-war", "reshoring", 1),
     ("vaccines-pandemic", "cruise-lodging", -1), ("interest-rates", "housing", -1),
-    ("interest-rates", "banks", 1), ("insurance-catastrophe", "insurers", -1),
+    ("interest-rates", "banks", 1), ("insurance-catastrophe", "property-casualty-insurance", -1),
     ("oil-prices", "oil-gas-producers", 1),
 ])
 def test_signed_implications(graph, driver, target, sign):

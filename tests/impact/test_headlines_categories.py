@@ -29,6 +29,15 @@ HEADLINES = {
     "auto-tariffs": ("US imposes 25% tariffs on imported cars and auto parts",
                      "The White House announced tariffs on vehicles and parts from Mexico, Canada, Japan and Europe. "
                      "Automakers' shares fell as analysts warned of higher prices for consumers.", ["Trade & Tariffs"]),
+    "metal-tariffs": ("US to impose 25% tariffs on steel and 10% on aluminium imports",
+                      "The President said the duties would protect American mills and smelters from a flood of "
+                      "cheap foreign metal. Trading partners warned of retaliation.", ["Trade & Tariffs"]),
+    "copper-tariff": ("Trump announces 50% tariff on copper imports, citing national security",
+                      "Copper futures in New York jumped to a record premium over London prices after the "
+                      "announcement.", ["Trade & Tariffs", "Energy & Commodities"]),
+    "hurricane": ("Hurricane Ian makes landfall in Florida as one of the strongest storms on record",
+                  "The Category 4 storm flooded coastal towns and left millions without power. Modelling firms "
+                  "put insured losses at up to $40 billion.", ["Climate & Environment"]),
 }
 
 
@@ -87,3 +96,20 @@ def test_auto_tariffs_hurt_automakers(impacts):
     scores = impacts.matrix.loc["auto-tariffs"]
     assert _themes(impacts, "auto-tariffs", 1) == ["theme:tariffs-trade-war"]
     assert all(scores[t] < 0 for t in ["F", "GM", "TM", "7267.T"])
+
+    # dearer new cars keep old ones on the road: parts sellers and used-car prices gain
+    assert all(scores[t] > 0 for t in ["AZO", "ORLY"]) and scores["GPC"] >= 0  # GPC: 40% industrial parts
+
+
+def test_a_metal_tariff_protects_the_producers_of_that_metal_only(impacts):
+    steel, copper = impacts.matrix.loc["metal-tariffs"], impacts.matrix.loc["copper-tariff"]
+    assert all(steel[t] > 0 for t in ["NUE", "STLD", "AA"])
+    # gold and copper miners are not protected by it: only general mining news reaches them
+    assert 0 <= steel["NEM"] < steel["NUE"] / 4 and 0 <= steel["FCX"] < steel["NUE"] / 4
+    assert copper["FCX"] > 0 and 0 <= copper["NUE"] < copper["FCX"] / 3
+
+
+def test_catastrophe_losses_fall_on_property_insurers_not_life_insurers(impacts):
+    scores = impacts.matrix.loc["hurricane"]
+    assert all(scores[t] < 0 for t in ["ALL", "TRV", "CB", "EG"])
+    assert all(scores[t] == 0 for t in ["AFL", "MET", "PRU"])

@@ -104,7 +104,10 @@ def test_effects_are_signed_implies_edges_to_themes(graph):
         ("EU agrees to lift sanctions on Syria's banks", "theme:sanctions", -1),
         # a tariff on goods acts on their industry: costs for importers, protection for producers
         ("Trump imposes 25% tariff on imported cars and auto parts", "theme:autos", -1),
-        ("Trump says US will impose 25% tariff on steel and 10% on aluminum", "theme:metals-mining", 1),
+        ("Trump says US will impose 25% tariff on steel and 10% on aluminum", "theme:steel", 1),
+        # one trigger acting on two goods of two types reads both
+        ("Trump says US will impose 25% tariff on steel and 10% on aluminum", "theme:aluminium", 1),
+        ("Trump announces 50% tariff on copper imports, citing national security", "theme:copper", 1),
         ("Trump pauses tariffs on cars for a month", "theme:autos", 0),
         # rates: the central bank's name says nothing, the decision does
         ("Fed raises rates by 0.75 point, its biggest increase since 1994", "theme:interest-rates", 1),
@@ -292,6 +295,6 @@ def test_a_foreign_tariff_on_us_goods_is_a_loss_for_the_goods_it_names(graph):
     canada = signs("Canada imposed 25% tariffs on C$30 billion of US goods including orange juice, beer and appliances")
     assert ("theme:consumer-staples", -1) in canada
     # a US tariff on imports is read by the event types: it protects US steel
-    assert _sign(graph, "Trump says US will impose 25% tariff on steel and 10% on aluminum", "theme:metals-mining") == 1
+    assert _sign(graph, "Trump says US will impose 25% tariff on steel and 10% on aluminum", "theme:steel") == 1
     # and a foreign tariff that names no US goods leaves the goods alone
     assert ("theme:agriculture-food-security", -1) not in signs("China raised tariffs on imports of soybeans")
