@@ -14,8 +14,9 @@ from tests.conftest import MINI_GRAPH
 DATES = ["2016-06-30", "2021-06-30", "2023-03-10", "2025-06-30"]
 # industry defaults: 242 sub-industry ones, theme:foreign-sales on the 11 sectors and 3 domestic sub-industries,
 # theme:china-sales on the 2 chip sub-industries, property-casualty insurance on 3 insurance sub-industries,
-# steel, aluminium and copper on their 3 sub-industries, the auto aftermarket on automotive retail
-INDUSTRY_DEFAULTS = 242 + 11 + 3 + 2 + 3 + 3 + 1
+# steel, aluminium and copper on their 3 sub-industries, the auto aftermarket on automotive retail, imported goods
+# on 18 consumer sub-industries
+INDUSTRY_DEFAULTS = 242 + 11 + 3 + 2 + 3 + 3 + 1 + 18
 
 
 @pytest.mark.parametrize("day", DATES)

@@ -35,6 +35,9 @@ HEADLINES = {
     "copper-tariff": ("Trump announces 50% tariff on copper imports, citing national security",
                       "Copper futures in New York jumped to a record premium over London prices after the "
                       "announcement.", ["Trade & Tariffs", "Energy & Commodities"]),
+    "china-tariffs": ("Trump announces 10% tariff on remaining $300 billion of Chinese imports",
+                      "The levies cover consumer goods such as smartphones, laptops, toys and clothing.",
+                      ["Trade & Tariffs"]),
     "hurricane": ("Hurricane Ian makes landfall in Florida as one of the strongest storms on record",
                   "The Category 4 storm flooded coastal towns and left millions without power. Modelling firms "
                   "put insured losses at up to $40 billion.", ["Climate & Environment"]),
@@ -113,3 +116,10 @@ def test_catastrophe_losses_fall_on_property_insurers_not_life_insurers(impacts)
     scores = impacts.matrix.loc["hurricane"]
     assert all(scores[t] < 0 for t in ["ALL", "TRV", "CB", "EG"])
     assert all(scores[t] == 0 for t in ["AFL", "MET", "PRU"])
+
+
+def test_a_tariff_costs_most_those_who_sell_imported_goods(impacts):
+    scores = impacts.matrix.loc["china-tariffs"]
+    # electronics, footwear and toys are made abroad; groceries mostly at home
+    assert scores["BBY"] < scores["WMT"] < 0 and scores["NKE"] < scores["COST"]
+    assert scores["HAS"] < scores["KR"] <= 0
