@@ -7,7 +7,9 @@ names: "China announced new tariffs on $75 billion of US products, including soy
 and cars" closes a market to US farmers, drillers and carmakers. So when a sentence reads
 tariffs imposed or raised, its imposer (the last country named before the trigger) is not the
 United States, and it names US goods ("US products", "American exports", "U.S. goods"), the goods
-themes it names after the trigger with no reading of their own are read as losing.
+themes it names after the trigger with no reading of their own are read as losing. US goods are
+named by a goods word after the country or by a goods theme right after it ("levies on US crude
+and soybeans").
 
 No rule names a ticker, a date or an event.
 """
@@ -77,10 +79,16 @@ def read_retaliation(text: str, mentions: Sequence[Mention], effects: Sequence[M
 
 
 def _names_us_goods(mentions: Sequence[Mention], tokens) -> bool:
-    """Whether one of the mentions is the United States followed, within three words, by goods."""
+    """Whether one of the mentions is the United States followed, within three words, by goods:
+    a goods word ("US products") or a goods theme ("levies on US crude and soybeans")."""
+    goods_at = sorted(m.start for m in mentions if m.concept.startswith("theme:") and m.concept not in _TRADE_THEMES)
     for m in mentions:
         if m.concept == HOME:
             after = bisect_left(tokens.starts, m.end)
             if not _GOODS.isdisjoint(tokens.folded[after:after + 3]):
+                return True
+            window = tokens.ends[min(after + 2, len(tokens.ends) - 1)] if after < len(tokens.ends) else m.end
+            first = bisect_left(goods_at, m.end)
+            if first < len(goods_at) and goods_at[first] < window:
                 return True
     return False

@@ -294,6 +294,10 @@ def test_a_foreign_tariff_on_us_goods_is_a_loss_for_the_goods_it_names(graph):
     assert ("theme:agriculture-food-security", -1) in china and ("theme:oil-prices", -1) in china
     canada = signs("Canada imposed 25% tariffs on C$30 billion of US goods including orange juice, beer and appliances")
     assert ("theme:consumer-staples", -1) in canada
+    # US goods named by the goods themselves, right after the country (September 2019)
+    levies = signs("Duties of 15% began on clothing and footwear; China retaliated with levies on US crude and "
+                   "soybeans")
+    assert ("theme:agriculture-food-security", -1) in levies and ("theme:oil-prices", -1) in levies
     # a US tariff on imports is read by the event types: it protects US steel
     assert _sign(graph, "Trump says US will impose 25% tariff on steel and 10% on aluminum", "theme:steel") == 1
     # and a foreign tariff that names no US goods leaves the goods alone
