@@ -51,7 +51,8 @@ def test_every_company_exposure_row_is_dated_and_defaults_are_undated_priors(gra
     assert (exposed.loc[company, "known_from"] >= exposed.loc[company, "as_of"]).all()
     assert (exposed.loc[~company, "known_from"] == "").all() and (~company).sum() == INDUSTRY_DEFAULTS
     lockheed = exposed[(exposed["from_id"] == "company:lockheed-martin") & exposed["source"].str.contains("10-K")]
-    assert set(lockheed["known_from"]) == {"2025-03-01"}  # fiscal 2024 10-K of a large accelerated filer: +60 days
+    # fiscal 2016 and 2024 10-Ks of a large accelerated filer: +60 days
+    assert set(lockheed["known_from"]) == {"2017-03-01", "2025-03-01"}
 
 
 def test_company_falls_back_to_its_industry_default_before_its_filing(graph):
@@ -60,12 +61,24 @@ def test_company_falls_back_to_its_industry_default_before_its_filing(graph):
         return table[(table["company"] == "company:lockheed-martin")
                      & (table["theme"] == "theme:defense-spending")].iloc[0]
 
-    before, after = defense("2025-02-28"), defense("2025-03-01")
+    before, after = defense("2017-02-28"), defense("2017-03-01")
     assert before["basis"] != "explicit" and before["weight"] >= 0.5 and before["weight"] != 0.95
     assert after["basis"] == "explicit" and after["weight"] == 0.95
-    looked = graph.as_of("2025-02-28").exposures
+    looked = graph.as_of("2017-02-28").exposures
     row = looked[(looked["company"] == "company:lockheed-martin") & (looked["theme"] == "theme:defense-spending")]
     assert row["weight"].tolist() == [0.95]
+
+
+def test_a_figure_holds_until_the_next_filing_replaces_it(graph):
+    def defense(day, company):
+        table = graph.as_of(day, strict=True).exposures
+        return table[(table["company"] == company) & (table["theme"] == "theme:defense-spending")].iloc[0]["weight"]
+
+    # United Technologies' fiscal 2016 share until the first Raytheon Technologies 10-K, then that one
+    assert defense("2019-06-30", "company:rtx") == 0.15
+    assert defense("2022-06-30", "company:rtx") == 0.5 and defense("2025-06-30", "company:rtx") == 0.45
+    # a police-equipment maker is not a defence prime in any year, though GICS files it under A&D
+    assert defense("2020-06-30", "company:axon-enterprise") == 0.05
 
 
 def test_dated_graphs_change_only_on_change_dates(graph):
