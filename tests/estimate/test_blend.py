@@ -103,10 +103,10 @@ def test_every_blended_number_is_prior_plus_weighted_deviation(blended):
 
 def test_the_prior_is_point_in_time(graph, returns, blended):
     # as of 2023 the default graph's company figures (2024 annual reports) were not published yet;
-    # only the defence shares with history (fiscal 2016-2021 reports) are
+    # only the aerospace and defence shares with history (fiscal 2016-2021 reports) are
     assert blended.prior_graph.look_ahead_count == 0
     explicit = blended.table[blended.table["prior_basis"] == "explicit"]
-    assert set(explicit["theme"]) <= {"theme:defense-spending"}
+    assert set(explicit["theme"]) <= {"theme:defense-spending", "theme:commercial-aerospace"}
     ahead = blend_exposures(graph, returns, as_of=AS_OF, themes=["theme:banks"], point_in_time="look-ahead")
     assert ahead.prior_graph.look_ahead_count > 0 and (ahead.table["prior_basis"] == "explicit").any()
 

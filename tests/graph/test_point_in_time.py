@@ -79,6 +79,9 @@ def test_a_figure_holds_until_the_next_filing_replaces_it(graph):
     assert defense("2022-06-30", "company:rtx") == 0.5 and defense("2025-06-30", "company:rtx") == 0.45
     # a police-equipment maker is not a defence prime in any year, though GICS files it under A&D
     assert defense("2020-06-30", "company:axon-enterprise") == 0.05
+    table = graph.as_of("2019-03-13", strict=True).exposures
+    civil = table[table["theme"] == "theme:commercial-aerospace"].set_index("company")["weight"]
+    assert civil["company:boeing"] == 0.7 and civil["company:axon-enterprise"] == 0
 
 
 def test_dated_graphs_change_only_on_change_dates(graph):
