@@ -180,7 +180,9 @@ def test_each_worker_compiles_a_graph_once_and_maps_each_partition_once(client, 
     assert all(c["compile"] <= 1 for c in first.values())
     # one graph object received per worker, whatever the number of partitions it mapped
     assert [c["graphs"] for c in first.values()] == [int(c["map"] > 0) for c in first.values()]
-    assert sum(c["compile"] for c in first.values()) == sum(c["map"] > 0 for c in first.values())
+    # every worker that maps compiles at most once; a worker may receive the graph from another
+    # worker after that one compiled it (Dask moves task data between workers), and then compiles nothing
+    assert 1 <= sum(c["compile"] for c in first.values()) <= sum(c["map"] > 0 for c in first.values())
     theme_intensity_dask(mapped.themes)  # a second computation ships the graph again
     second = client.run(_counts)
     assert sum(c["map"] for c in second.values()) == 2 * events.npartitions
