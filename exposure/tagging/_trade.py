@@ -72,8 +72,7 @@ def read_retaliation(text: str, mentions: Sequence[Mention], effects: Sequence[M
         rule = f"tariff: {imposed[1]} on US goods"
         for i in here:
             m = read[i]
-            if (m.start > imposed[0] and m.origin == "text" and m.concept.startswith("theme:") and not m.rule
-                    and m.sign >= 0 and m.concept not in _TRADE_THEMES):
+            if m.start > imposed[0] and m.origin == "text" and _is_goods(m) and not m.rule and m.sign >= 0:
                 read[i] = m.replaced(sign=-1, rule=rule)
     return read
 
@@ -81,14 +80,22 @@ def read_retaliation(text: str, mentions: Sequence[Mention], effects: Sequence[M
 def _names_us_goods(mentions: Sequence[Mention], tokens) -> bool:
     """Whether one of the mentions is the United States followed, within three words, by goods:
     a goods word ("US products") or a goods theme ("levies on US crude and soybeans")."""
-    goods_at = sorted(m.start for m in mentions if m.concept.startswith("theme:") and m.concept not in _TRADE_THEMES)
+    goods_at = sorted(m.start for m in mentions if _is_goods(m))
     for m in mentions:
-        if m.concept == HOME:
-            after = bisect_left(tokens.starts, m.end)
-            if not _GOODS.isdisjoint(tokens.folded[after:after + 3]):
-                return True
-            window = tokens.ends[min(after + 2, len(tokens.ends) - 1)] if after < len(tokens.ends) else m.end
-            first = bisect_left(goods_at, m.end)
-            if first < len(goods_at) and goods_at[first] < window:
-                return True
+        if m.concept != HOME:
+            continue
+        after = bisect_left(tokens.starts, m.end)
+        three = tokens.folded[after:after + 3]
+        if not three:
+            continue
+        if not _GOODS.isdisjoint(three):
+            return True
+        first = bisect_left(goods_at, m.end)
+        if first < len(goods_at) and goods_at[first] < tokens.ends[after + len(three) - 1]:
+            return True
     return False
+
+
+def _is_goods(mention: Mention) -> bool:
+    """A theme that names goods: any theme but the trade war itself."""
+    return mention.concept.startswith("theme:") and mention.concept not in _TRADE_THEMES
